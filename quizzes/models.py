@@ -1,0 +1,773 @@
+"""Source texts, questions, quizzes, attempts and their responses."""
+
+import random
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from quizzes import grading, passages
+
+INSTRUCTORS_GROUP = "Instructors"
+
+
+def is_instructor(user) -> bool:
+    """Staff in the Instructors group (or superusers) author and preview quizzes."""
+    return user.is_authenticated and user.has_perm("quizzes.change_quiz")
+
+
+# Source texts
+
+
+class SourceText(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    body = models.TextField(help_text="The text exactly as students read it.")
+    publisher = models.CharField(max_length=200, blank=True)
+    page_title = models.CharField(max_length=300, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:source_text_detail", args=[self.slug])
+
+    def paragraphs(self) -> list[passages.Paragraph]:
+        return passages.paragraphs(self.body)
+
+    def clean(self) -> None:
+        if self.pk:
+            self.check_excerpts_survive_edit()
+
+    def check_excerpts_survive_edit(self) -> None:
+        """Refuse a body edit that would move or cut a question's excerpt."""
+        stored_body = SourceText.objects.filter(pk=self.pk).values_list("body", flat=True).first()
+        if stored_body is None or stored_body == self.body:
+            return
+        broken = [
+            question
+            for question in self.questions.only("pk", "excerpt_start", "excerpt_end", "prompt")
+            if self.body[question.excerpt_start : question.excerpt_end]
+            != stored_body[question.excerpt_start : question.excerpt_end]
+        ]
+        if broken:
+            names = ", ".join(f"#{question.pk}" for question in broken[:10])
+            raise ValidationError(
+                {
+                    "body": f"This edit moves the excerpts of {len(broken)} question(s) "
+                    f"({names}). Edit text after the last excerpt, or move the questions first."
+                }
+            )
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# Questions
+
+
+class QuestionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Question.Status.PUBLISHED)
+
+    def with_key(self):
+        """Everything needed to build a question's snapshot, in a fixed number of queries."""
+        return self.select_related("source_text").prefetch_related(
+            "choices", "accepted_answers", "match_pairs"
+        )
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE_CHOICE = grading.SINGLE_CHOICE, "Single choice"
+        MULTIPLE_RESPONSE = grading.MULTIPLE_RESPONSE, "Multiple response"
+        TRUE_FALSE = grading.TRUE_FALSE, "True/false"
+        SHORT_ANSWER = grading.SHORT_ANSWER, "Short answer"
+        NUMERIC = grading.NUMERIC, "Numeric"
+        ORDERING = grading.ORDERING, "Ordering"
+        MATCHING = grading.MATCHING, "Matching"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
+
+    CHOICE_KINDS = (Kind.SINGLE_CHOICE, Kind.MULTIPLE_RESPONSE, Kind.ORDERING)
+
+    source_text = models.ForeignKey(SourceText, on_delete=models.PROTECT, related_name="questions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    prompt = models.TextField()
+    explanation = models.TextField(blank=True, help_text="Shown to students after answering.")
+    default_points = models.DecimalField(
+        max_digits=6, decimal_places=2, default=Decimal(1), validators=[MinValueValidator(0.01)]
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="questions")
+    excerpt_start = models.PositiveIntegerField()
+    excerpt_end = models.PositiveIntegerField()
+    statement_is_true = models.BooleanField(
+        null=True, blank=True, help_text="True/false questions: whether the statement is true."
+    )
+    numeric_value = models.FloatField(null=True, blank=True, help_text="Numeric questions.")
+    numeric_tolerance = models.FloatField(
+        default=0, validators=[MinValueValidator(0)], help_text="Numeric questions: ± accepted."
+    )
+    bank_key = models.SlugField(
+        max_length=80, blank=True, help_text="Identifier in an imported question bank."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["source_text", "excerpt_start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(excerpt_end__gt=models.F("excerpt_start")),
+                name="question_excerpt_not_empty",
+            ),
+            models.CheckConstraint(
+                condition=Q(default_points__gt=0), name="question_points_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(numeric_tolerance__gte=0), name="question_tolerance_not_negative"
+            ),
+            models.UniqueConstraint(
+                fields=["source_text", "bank_key"],
+                condition=~Q(bank_key=""),
+                name="question_bank_key_unique_per_text",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        prompt = " ".join(self.prompt.split())
+        return prompt if len(prompt) <= 80 else prompt[:79] + "…"
+
+    @property
+    def excerpt(self) -> str:
+        return self.source_text.body[self.excerpt_start : self.excerpt_end]
+
+    def set_excerpt(self, excerpt: str) -> None:
+        """Store an excerpt as offsets; passages.ExcerptError if it is not exactly in the text."""
+        self.excerpt_start, self.excerpt_end = passages.locate_excerpt(
+            self.source_text.body, excerpt
+        )
+
+    def clean(self) -> None:
+        errors = {}
+        if self.source_text_id is not None and self.excerpt_start is not None:
+            body = self.source_text.body
+            if not (0 <= self.excerpt_start < (self.excerpt_end or 0) <= len(body)):
+                errors["excerpt_start"] = "The excerpt lies outside the text."
+        if self.kind == self.Kind.TRUE_FALSE and self.statement_is_true is None:
+            errors["statement_is_true"] = "Say whether the statement is true or false."
+        if self.kind == self.Kind.NUMERIC and self.numeric_value is None:
+            errors["numeric_value"] = "A numeric question needs its value."
+        if errors:
+            raise ValidationError(errors)
+
+    def key_problems(self) -> list[str]:
+        """What is wrong with this question's answer key; empty when it can be graded."""
+        choices = list(self.choices.all())
+        correct = [choice for choice in choices if choice.is_correct]
+        texts = [" ".join(choice.text.split()).casefold() for choice in choices]
+        problems = []
+        if self.kind in self.CHOICE_KINDS and len(set(texts)) != len(texts):
+            problems.append("Two options have the same text.")
+        if self.kind == self.Kind.SINGLE_CHOICE:
+            if len(choices) < 2:
+                problems.append("A single-choice question needs at least two options.")
+            if len(correct) != 1:
+                problems.append("A single-choice question needs exactly one correct option.")
+        elif self.kind == self.Kind.MULTIPLE_RESPONSE:
+            if not correct:
+                problems.append("A multiple-response question needs a correct option.")
+            if len(choices) - len(correct) < 1:
+                problems.append("A multiple-response question needs at least one wrong option.")
+        elif self.kind == self.Kind.ORDERING:
+            if len(choices) < 2:
+                problems.append("An ordering question needs at least two items.")
+        elif self.kind == self.Kind.TRUE_FALSE:
+            if self.statement_is_true is None:
+                problems.append("Say whether the statement is true or false.")
+        elif self.kind == self.Kind.SHORT_ANSWER:
+            if not [a for a in self.accepted_answers.all() if grading.normalise_text(a.text)]:
+                problems.append("A short-answer question needs an accepted answer.")
+        elif self.kind == self.Kind.NUMERIC:
+            if self.numeric_value is None:
+                problems.append("A numeric question needs its value.")
+        elif self.kind == self.Kind.MATCHING:
+            pairs = [pair for pair in self.match_pairs.all() if pair.prompt]
+            if len(pairs) < 2:
+                problems.append("A matching question needs at least two pairs.")
+            answers = [" ".join(p.answer.split()).casefold() for p in self.match_pairs.all()]
+            if len(set(answers)) != len(answers):
+                problems.append("Two answers of a matching question have the same text.")
+        return problems
+
+    def snapshot(self, *, rng: random.Random | None = None) -> dict:
+        """Everything an attempt needs to show, grade and review this question, frozen.
+
+        Later edits to the question never change an attempt that has started. With an rng, the
+        options are shuffled once here and the order is kept for the attempt's lifetime.
+        """
+        snapshot = {
+            "kind": self.kind,
+            "prompt": self.prompt,
+            "explanation": self.explanation,
+            "excerpt": {
+                "start": self.excerpt_start,
+                "end": self.excerpt_end,
+                "text": self.excerpt,
+            },
+        }
+        choices = sorted(self.choices.all(), key=lambda choice: (choice.position, choice.pk))
+        options = [{"id": str(choice.pk), "text": choice.text} for choice in choices]
+        if self.kind in (self.Kind.SINGLE_CHOICE, self.Kind.MULTIPLE_RESPONSE):
+            if rng:
+                rng.shuffle(options)
+            snapshot["options"] = options
+            snapshot["correct"] = [str(choice.pk) for choice in choices if choice.is_correct]
+        elif self.kind == self.Kind.ORDERING:
+            display = list(options)
+            # Ordering items are always shown shuffled: in key order the answer is given away.
+            (rng or random.Random(self.pk)).shuffle(display)
+            if display == options and len(options) > 1:
+                display.append(display.pop(0))
+            snapshot["options"] = display
+            snapshot["correct"] = [option["id"] for option in options]
+        elif self.kind == self.Kind.TRUE_FALSE:
+            snapshot["options"] = [{"id": "true", "text": "True"}, {"id": "false", "text": "False"}]
+            snapshot["correct"] = ["true" if self.statement_is_true else "false"]
+        elif self.kind == self.Kind.SHORT_ANSWER:
+            snapshot["accepted"] = [answer.text for answer in self.accepted_answers.all()]
+        elif self.kind == self.Kind.NUMERIC:
+            snapshot["value"] = self.numeric_value
+            snapshot["tolerance"] = self.numeric_tolerance
+        elif self.kind == self.Kind.MATCHING:
+            pairs = sorted(self.match_pairs.all(), key=lambda pair: (pair.position, pair.pk))
+            prompts = [{"id": str(pair.pk), "text": pair.prompt} for pair in pairs if pair.prompt]
+            targets = [{"id": str(pair.pk), "text": pair.answer} for pair in pairs]
+            if rng:
+                rng.shuffle(targets)
+            else:
+                targets.sort(key=lambda target: target["text"].casefold())
+            snapshot["prompts"] = prompts
+            snapshot["targets"] = targets
+            snapshot["matches"] = {prompt["id"]: prompt["id"] for prompt in prompts}
+        return snapshot
+
+
+class Choice(models.Model):
+    """An option of a choice question, or an item of an ordering question (position = order)."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    text = models.CharField(max_length=500)
+    is_correct = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class AcceptedAnswer(models.Model):
+    """An answer accepted for a short-answer question (case, spacing and punctuation ignored)."""
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="accepted_answers"
+    )
+    text = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class MatchPair(models.Model):
+    """A prompt and its answer; a pair without a prompt is an extra distractor answer."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="match_pairs")
+    prompt = models.CharField(max_length=300, blank=True)
+    answer = models.CharField(max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.prompt or '(distractor)'} → {self.answer}"
+
+
+# Quizzes
+
+
+class QuizQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def open_at(self, moment: datetime):
+        return self.filter(
+            Q(opens_at__isnull=True) | Q(opens_at__lte=moment),
+            Q(closes_at__isnull=True) | Q(closes_at__gt=moment),
+        )
+
+    def available_to(self, user):
+        """Quizzes this user may open: instructors see every quiz, students published ones."""
+        return self if is_instructor(user) else self.published()
+
+
+class Quiz(models.Model):
+    class GradingMethod(models.TextChoices):
+        HIGHEST = grading.HIGHEST, "Highest attempt"
+        LAST = grading.LAST, "Last attempt"
+        FIRST = grading.FIRST, "First attempt"
+        AVERAGE = grading.AVERAGE, "Average of attempts"
+
+    class Feedback(models.TextChoices):
+        IMMEDIATE = "immediate", "After each answer"
+        DEFERRED = "deferred", "After submitting"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    source_text = models.ForeignKey(
+        SourceText, on_delete=models.PROTECT, related_name="quizzes", null=True, blank=True
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    questions = models.ManyToManyField(Question, through="QuizQuestion", related_name="quizzes")
+    is_published = models.BooleanField("published", default=False)
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    time_limit_minutes = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)], help_text="Empty: no limit."
+    )
+    attempts_allowed = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)], help_text="Empty: unlimited."
+    )
+    grading_method = models.CharField(
+        max_length=10, choices=GradingMethod.choices, default=GradingMethod.HIGHEST
+    )
+    shuffle_questions = models.BooleanField(default=False)
+    shuffle_options = models.BooleanField(default=True)
+    feedback = models.CharField(max_length=10, choices=Feedback.choices, default=Feedback.DEFERRED)
+    pass_mark = models.DecimalField(
+        "pass mark (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(50),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    text_during_quiz = models.BooleanField(
+        "text may be read during the quiz", default=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuizQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "quizzes"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(closes_at__gt=models.F("opens_at")),
+                name="quiz_closes_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=Q(pass_mark__gte=0) & Q(pass_mark__lte=100),
+                name="quiz_pass_mark_is_percentage",
+            ),
+            models.CheckConstraint(
+                condition=Q(time_limit_minutes__isnull=True) | Q(time_limit_minutes__gt=0),
+                name="quiz_time_limit_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(attempts_allowed__isnull=True) | Q(attempts_allowed__gt=0),
+                name="quiz_attempts_allowed_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:quiz_detail", args=[self.slug])
+
+    def clean(self) -> None:
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": "The quiz must close after it opens."})
+
+    @property
+    def time_limit(self) -> timedelta | None:
+        return timedelta(minutes=self.time_limit_minutes) if self.time_limit_minutes else None
+
+    def is_open_at(self, moment: datetime) -> bool:
+        return (self.opens_at is None or self.opens_at <= moment) and (
+            self.closes_at is None or moment < self.closes_at
+        )
+
+    def deadline_for(self, started_at: datetime) -> datetime | None:
+        """When an attempt started now must end: the time limit or the closing time, earlier."""
+        ends = [
+            moment
+            for moment in (
+                started_at + self.time_limit if self.time_limit else None,
+                self.closes_at,
+            )
+            if moment is not None
+        ]
+        return min(ends) if ends else None
+
+
+class QuizQuestion(models.Model):
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="quiz_questions")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="quiz_slots")
+    position = models.PositiveSmallIntegerField(default=0)
+    points = models.DecimalField(
+        max_digits=6, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Empty: the question's default points.",
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "question"], name="quiz_question_once"),
+            models.CheckConstraint(
+                condition=Q(points__isnull=True) | Q(points__gt=0),
+                name="quiz_question_points_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz}: {self.question}"
+
+    @property
+    def effective_points(self) -> Decimal:
+        return self.points if self.points is not None else self.question.default_points
+
+
+# Attempts
+
+
+class AttemptQuerySet(models.QuerySet):
+    def for_student(self, user):
+        return self.filter(student=user)
+
+    def in_progress(self):
+        return self.filter(state=Attempt.State.IN_PROGRESS)
+
+    def finished(self):
+        return self.exclude(state=Attempt.State.IN_PROGRESS)
+
+    def counted(self):
+        """Finished attempts that count towards grades (previews never do)."""
+        return self.finished().filter(is_preview=False)
+
+    def overdue(self, moment: datetime):
+        return self.in_progress().filter(deadline__lte=moment)
+
+    def close_overdue(self, moment: datetime | None = None) -> int:
+        """Submit every overdue attempt in this set with what was saved; how many were closed."""
+        moment = moment or timezone.now()
+        closed = 0
+        for attempt in self.overdue(moment).only("pk", "deadline"):
+            closed += attempt.finish(moment=moment, state=Attempt.State.EXPIRED)
+        return closed
+
+
+class AttemptNotAllowed(Exception):
+    """Why a student may not start an attempt now; the message is shown to them."""
+
+
+class Attempt(models.Model):
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+        EXPIRED = "expired", "Time ran out (submitted automatically)"
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
+    number = models.PositiveSmallIntegerField()
+    is_preview = models.BooleanField(default=False)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.IN_PROGRESS)
+    started_at = models.DateTimeField(default=timezone.now)
+    deadline = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    score = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
+    max_score = models.DecimalField(max_digits=9, decimal_places=4, default=Decimal(0))
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "student"],
+                condition=Q(state="in_progress"),
+                name="attempt_one_in_progress_per_quiz",
+            ),
+            models.UniqueConstraint(
+                fields=["quiz", "student", "number"], name="attempt_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="in_progress", submitted_at__isnull=True, score__isnull=True)
+                | (
+                    ~Q(state="in_progress")
+                    & Q(submitted_at__isnull=False, score__isnull=False)
+                ),
+                name="attempt_finished_has_score",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} – {self.quiz} #{self.number}"
+
+    def get_absolute_url(self) -> str:
+        if self.is_in_progress:
+            return reverse("quizzes:attempt_question", args=[self.pk, 1])
+        return reverse("quizzes:attempt_result", args=[self.pk])
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.state == self.State.IN_PROGRESS
+
+    def is_overdue(self, moment: datetime | None = None) -> bool:
+        return (
+            self.is_in_progress
+            and self.deadline is not None
+            and (moment or timezone.now()) >= self.deadline
+        )
+
+    @property
+    def result(self) -> grading.Score | None:
+        if self.score is None:
+            return None
+        return grading.Score(earned=self.score, possible=self.max_score)
+
+    def passed(self) -> bool | None:
+        result = self.result
+        return None if result is None else result.passed(self.quiz.pass_mark)
+
+    def finish(self, *, moment: datetime | None = None, state: str = State.SUBMITTED) -> bool:
+        """Close the attempt and store its score; False when it was already closed.
+
+        The row lock makes concurrent finishes (a double click, the sweeper) grade once, and
+        makes an answer being saved at the same moment either land before grading or be refused.
+        An attempt that ran past its deadline is closed as expired, at its deadline.
+        """
+        moment = moment or timezone.now()
+        with transaction.atomic():
+            locked = (
+                Attempt.objects.select_for_update()
+                .filter(pk=self.pk, state=self.State.IN_PROGRESS)
+                .only("pk", "deadline")
+                .first()
+            )
+            if locked is None:
+                return False
+            if locked.deadline is not None and moment >= locked.deadline:
+                state, moment = self.State.EXPIRED, locked.deadline
+            earned = self.responses.aggregate(total=Sum("marks"))["total"] or Decimal(0)
+            Attempt.objects.filter(pk=self.pk).update(
+                state=state, submitted_at=moment, score=earned
+            )
+        self.state, self.submitted_at, self.score = state, moment, earned
+        return True
+
+
+def start_attempt(*, quiz: Quiz, student, moment: datetime | None = None) -> Attempt:
+    """Resume the student's open attempt at this quiz, or start one with its order fixed.
+
+    Instructors start previews, which open unpublished and closed quizzes and never count.
+    Raises AttemptNotAllowed with a message for the student.
+    """
+    moment = moment or timezone.now()
+    preview = is_instructor(student)
+    Attempt.objects.filter(quiz=quiz, student=student).close_overdue(moment)
+    existing = Attempt.objects.filter(quiz=quiz, student=student).in_progress().first()
+    if existing:
+        return existing
+    if not preview:
+        if not quiz.is_published or not quiz.is_open_at(moment):
+            raise AttemptNotAllowed("This quiz is not open now.")
+        used = Attempt.objects.filter(quiz=quiz, student=student, is_preview=False).count()
+        if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
+            raise AttemptNotAllowed("You have used all your attempts at this quiz.")
+    slots = list(
+        quiz.quiz_questions.select_related("question__source_text").prefetch_related(
+            "question__choices", "question__accepted_answers", "question__match_pairs"
+        )
+    )
+    if not slots:
+        raise AttemptNotAllowed("This quiz has no questions yet.")
+    rng = random.Random()
+    if quiz.shuffle_questions:
+        rng.shuffle(slots)
+    try:
+        with transaction.atomic():
+            number = (
+                Attempt.objects.filter(quiz=quiz, student=student).aggregate(
+                    last=models.Max("number")
+                )["last"]
+                or 0
+            ) + 1
+            attempt = Attempt.objects.create(
+                quiz=quiz,
+                student=student,
+                number=number,
+                is_preview=preview,
+                started_at=moment,
+                deadline=quiz.deadline_for(moment),
+                max_score=sum((slot.effective_points for slot in slots), Decimal(0)),
+            )
+            Response.objects.bulk_create(
+                Response(
+                    attempt=attempt,
+                    position=position,
+                    question=slot.question,
+                    points=slot.effective_points,
+                    snapshot=slot.question.snapshot(
+                        rng=rng if quiz.shuffle_options else None
+                    ),
+                )
+                for position, slot in enumerate(slots, start=1)
+            )
+    except IntegrityError:
+        # A concurrent request started the attempt first: resume that one.
+        existing = Attempt.objects.filter(quiz=quiz, student=student).in_progress().first()
+        if existing is None:
+            raise
+        return existing
+    return attempt
+
+
+class ResponseQuerySet(models.QuerySet):
+    def answered(self):
+        return self.filter(answered_at__isnull=False)
+
+
+class AnswerRefused(Exception):
+    """An answer that cannot be stored; the message is shown to the student."""
+
+
+class Response(models.Model):
+    """One question of an attempt: its frozen snapshot, the student's answer and its marks.
+
+    Created for every question when the attempt starts, so saving an answer always updates the
+    one row for that question and never duplicates it.
+    """
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    position = models.PositiveSmallIntegerField()
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="responses")
+    points = models.DecimalField(max_digits=6, decimal_places=2)
+    snapshot = models.JSONField()
+    answer = models.JSONField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    marks = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
+    flagged = models.BooleanField(default=False)
+
+    objects = ResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "position"], name="response_position"),
+            models.UniqueConstraint(fields=["attempt", "question"], name="response_question"),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True, marks__isnull=True)
+                | Q(answered_at__isnull=False, marks__isnull=False),
+                name="response_answered_has_marks",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} Q{self.position}"
+
+    @property
+    def kind(self) -> str:
+        return self.snapshot["kind"]
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+    @property
+    def fraction(self) -> float | None:
+        if self.marks is None or not self.points:
+            return None
+        return float(self.marks / self.points)
+
+    @property
+    def is_correct(self) -> bool:
+        return self.marks is not None and self.marks >= self.points
+
+    @property
+    def is_partially_correct(self) -> bool:
+        return self.marks is not None and 0 < self.marks < self.points
+
+    def save_answer(self, answer, *, moment: datetime | None = None) -> None:
+        """Store (or replace) the answer with its marks, while the attempt is open and in time."""
+        moment = moment or timezone.now()
+        with transaction.atomic():
+            attempt = (
+                Attempt.objects.select_for_update()
+                .filter(pk=self.attempt_id)
+                .only("state", "deadline")
+                .get()
+            )
+            if attempt.state != Attempt.State.IN_PROGRESS:
+                raise AnswerRefused("This attempt has been submitted; answers can no longer change.")
+            if attempt.deadline is not None and moment >= attempt.deadline:
+                raise AnswerRefused("Time is up: this answer arrived after the deadline and was not saved.")
+            self.answer = answer
+            self.answered_at = moment
+            self.marks = grading.marks(self.points, grading.grade(self.snapshot, answer))
+            Response.objects.filter(pk=self.pk).update(
+                answer=self.answer, answered_at=self.answered_at, marks=self.marks
+            )
+
+
+def attempt_counts(user, quizzes) -> dict[int, dict]:
+    """Per quiz: the student's counted attempts and best percentage, in one query."""
+    rows = (
+        Attempt.objects.for_student(user)
+        .counted()
+        .filter(quiz__in=quizzes)
+        .values("quiz_id")
+        .annotate(used=Count("pk"))
+    )
+    return {row["quiz_id"]: row for row in rows}
