@@ -1,0 +1,1 @@
+"""Forms: answering questions, signing up."""
