@@ -22,7 +22,9 @@ ORDERING = "ordering"
 MATCHING = "matching"
 
 MARKS_QUANTUM = Decimal("0.0001")
-_EDGE_PUNCTUATION = string.punctuation + "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00ab\u00bb\u00bf\u00a1"
+_EDGE_PUNCTUATION = (
+    string.punctuation + "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00ab\u00bb\u00bf\u00a1"
+)
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 

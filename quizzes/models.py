@@ -385,9 +385,7 @@ class Quiz(models.Model):
         default=Decimal(50),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
-    text_during_quiz = models.BooleanField(
-        "text may be read during the quiz", default=True
-    )
+    text_during_quiz = models.BooleanField("text may be read during the quiz", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -454,7 +452,10 @@ class QuizQuestion(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="quiz_slots")
     position = models.PositiveSmallIntegerField(default=0)
     points = models.DecimalField(
-        max_digits=6, decimal_places=2, null=True, blank=True,
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0.01"))],
         help_text="Empty: the question's default points.",
     )
@@ -544,10 +545,7 @@ class Attempt(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(state="in_progress", submitted_at__isnull=True, score__isnull=True)
-                | (
-                    ~Q(state="in_progress")
-                    & Q(submitted_at__isnull=False, score__isnull=False)
-                ),
+                | (~Q(state="in_progress") & Q(submitted_at__isnull=False, score__isnull=False)),
                 name="attempt_finished_has_score",
             ),
         ]
@@ -659,9 +657,7 @@ def start_attempt(*, quiz: Quiz, student, moment: datetime | None = None) -> Att
                     position=position,
                     question=slot.question,
                     points=slot.effective_points,
-                    snapshot=slot.question.snapshot(
-                        rng=rng if quiz.shuffle_options else None
-                    ),
+                    snapshot=slot.question.snapshot(rng=rng if quiz.shuffle_options else None),
                 )
                 for position, slot in enumerate(slots, start=1)
             )
@@ -750,9 +746,13 @@ class Response(models.Model):
                 .get()
             )
             if attempt.state != Attempt.State.IN_PROGRESS:
-                raise AnswerRefused("This attempt has been submitted; answers can no longer change.")
+                raise AnswerRefused(
+                    "This attempt has been submitted; answers can no longer change."
+                )
             if attempt.deadline is not None and moment >= attempt.deadline:
-                raise AnswerRefused("Time is up: this answer arrived after the deadline and was not saved.")
+                raise AnswerRefused(
+                    "Time is up: this answer arrived after the deadline and was not saved."
+                )
             self.answer = answer
             self.answered_at = moment
             self.marks = grading.marks(self.points, grading.grade(self.snapshot, answer))
@@ -771,3 +771,61 @@ def attempt_counts(user, quizzes) -> dict[int, dict]:
         .annotate(used=Count("pk"))
     )
     return {row["quiz_id"]: row for row in rows}
+
+
+class Standing:
+    """One student's attempts at one quiz, oldest first, and what follows from them."""
+
+    def __init__(self, quiz: Quiz, attempts: list[Attempt]):
+        self.quiz = quiz
+        self.attempts = attempts
+        for attempt in attempts:
+            attempt.quiz = quiz  # passed() reads the pass mark without a query per attempt
+
+    @property
+    def used(self) -> int:
+        """Attempts that count against the limit, the one in progress included."""
+        return sum(1 for attempt in self.attempts if not attempt.is_preview)
+
+    @property
+    def attempts_left(self) -> int | None:
+        if self.quiz.attempts_allowed is None:
+            return None
+        return max(0, self.quiz.attempts_allowed - self.used)
+
+    @property
+    def in_progress(self) -> Attempt | None:
+        return next((attempt for attempt in self.attempts if attempt.is_in_progress), None)
+
+    @property
+    def counted(self) -> list[Attempt]:
+        return [a for a in self.attempts if not a.is_preview and not a.is_in_progress]
+
+    @property
+    def best_percent(self) -> float | None:
+        return max((attempt.result.percent for attempt in self.counted), default=None)
+
+    @property
+    def grade(self) -> float | None:
+        """The quiz grade under its grading method, over the counted attempts."""
+        percents = [attempt.result.percent for attempt in self.counted]
+        return grading.overall_grade(self.quiz.grading_method, percents)
+
+    @property
+    def grade_passed(self) -> bool | None:
+        grade = self.grade
+        return None if grade is None else grade >= float(self.quiz.pass_mark)
+
+
+def standings(user, quizzes) -> dict[int, Standing]:
+    """Per quiz id: the user's standing, from one query for all their attempts at these quizzes."""
+    quizzes = list(quizzes)
+    by_quiz: dict[int, list[Attempt]] = {quiz.pk: [] for quiz in quizzes}
+    attempts = (
+        Attempt.objects.for_student(user)
+        .filter(quiz__in=[quiz.pk for quiz in quizzes])
+        .order_by("started_at", "pk")
+    )
+    for attempt in attempts:
+        by_quiz[attempt.quiz_id].append(attempt)
+    return {quiz.pk: Standing(quiz, by_quiz[quiz.pk]) for quiz in quizzes}
