@@ -1,0 +1,49 @@
+# Quizsite: `make run` serves the demo site, `make test` runs every test. Both set themselves up.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/quizsite
+
+.PHONY: run serve test test-postgres lint format clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the dependencies change, so running again is fast.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(VENV)/.installed
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(BIN)/python manage.py setup_demo
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production-like: DEBUG off, gunicorn, static files from whitenoise. Needs DJANGO_SECRET_KEY.
+serve: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn quizsite.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-4}
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint
+	@if [ -x "$$(command -v chromium)" ]; then echo "End-to-end tests run in $$(command -v chromium)."; \
+	else echo "NOTE: chromium is not installed, so the end-to-end browser tests are SKIPPED" \
+	"(install Debian's package: apt-get install -y chromium)."; fi
+	$(BIN)/pytest
+
+test-postgres: $(VENV)/.installed
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m "not e2e"
+
+clean:
+	rm -rf $(VENV) staticfiles
