@@ -1,0 +1,1073 @@
+"""Propose draft quiz questions from any text, each tied to the exact characters it came from.
+
+Rule-based and standard-library only (the research in issue 4 found no NLP dependency worth its
+weight). The text is never rewritten: every span is an offset into the string as given.
+
+Pipeline: skip boilerplate lines (an instructor may restore one), split the rest into sentences,
+find candidates (full dates, years, decades, counts with their noun, capitalised names, parallel
+"an X school at Y" lists), type names with cheap cues and propagate the type across mentions, then
+build drafts and filter them: no answer leak, no blank coordinated with another name, true/false
+only by changing a date after "in"/"on", sentences of 8 to 45 words that do not open with a
+pronoun, at most two drafts per sentence and dates at most about 40 % of the set. Every draft is
+checked against the invariants before it is returned, so a rule bug drops a draft, never an error.
+"""
+
+import re
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from quizzes.grading import MATCHING, NUMERIC, ORDERING, SHORT_ANSWER, SINGLE_CHOICE, TRUE_FALSE
+
+BLANK = "_____"
+MIN_WORDS, MAX_WORDS = 8, 45
+MAX_PER_SENTENCE = 2
+MAX_DATE_SHARE = 0.4
+MAX_PER_KEY = 2  # the same name blanked a third time teaches nothing new
+
+WARN_DISTRACTOR = "a distractor may contain or equal the key"
+WARN_CONTEXT = "stem needs its context"
+WARN_TYPO = "the source has a likely typo"
+WARN_LABEL = "label needs rewriting"
+
+
+# Data
+
+
+@dataclass(frozen=True)
+class Option:
+    text: str
+    correct: bool
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A proposed question. For true/false, `answer` is "True"/"False" and the key span is the date
+    the statement tests; for every other kind `text[answer_start:answer_end] == answer`."""
+
+    kind: str
+    prompt: str
+    answer: str
+    source_start: int
+    source_end: int
+    answer_start: int
+    answer_end: int
+    rule: str
+    options: tuple[Option, ...] = ()
+    answers: tuple[str, ...] = ()
+    pairs: tuple[tuple[str, str], ...] = ()
+    order: tuple[str, ...] = ()
+    numeric_value: float | None = None
+    numeric_tolerance: float | None = None
+    warnings: tuple[str, ...] = ()
+
+    def as_json(self) -> dict:
+        """The draft as the JSON object of `derive_questions --json`."""
+        return {
+            "kind": self.kind,
+            "prompt": self.prompt,
+            "options": [{"text": o.text, "correct": o.correct} for o in self.options],
+            "answer": self.answer,
+            "answers": list(self.answers),
+            "pairs": [list(pair) for pair in self.pairs],
+            "order": list(self.order),
+            "numeric_value": self.numeric_value,
+            "numeric_tolerance": self.numeric_tolerance,
+            "source_start": self.source_start,
+            "source_end": self.source_end,
+            "answer_start": self.answer_start,
+            "answer_end": self.answer_end,
+            "rule": self.rule,
+            "warnings": list(self.warnings),
+        }
+
+
+# Word lists. Small on purpose: they are cues, not a dictionary.
+
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_MONTHS = _wordset(
+    "January February March April May June July August September October November December"
+)
+_WEEKDAYS = _wordset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday")
+_ABBREVIATIONS = _wordset(
+    "mr mrs ms dr prof st jr sr gen col lt capt maj sgt adm cmdr gov sen rep rev fr vs no nos fig "
+    "figs vol pp ch inc ltd co corp mt ft ca approx cf al dept univ est jan feb mar apr jun jul "
+    "aug sep sept oct nov dec"
+)
+_FUNCTION_WORDS = _wordset(
+    "the a an in on at by for from to of and but or nor yet so as after before during since until "
+    "while when where which who whom whose what why how if though although because despite with "
+    "without within into onto over under between among through throughout about against along "
+    "around across behind beyond near not no all some many most each every both either neither "
+    "this that these those there here it its he she they we i you his her their our my your "
+    "one two three four five six seven eight nine ten is was were are be been had has have "
+    "do did does thus then however also only even still later yet"
+)
+_PRONOUN_OPENERS = _wordset(
+    "he she it they we i you this these those that his her its their our my your here there "
+    "such them him"
+)
+_CONTEXT_WORDS = _wordset(
+    "he she him his her hers they them their theirs this these those former latter"
+)
+_TITLES = _wordset(
+    "general gen president king queen emperor kaiser tsar czar chancellor minister colonel captain "
+    "admiral marshal dr mr mrs ms sir lord lady pope professor prof senator governor lieutenant "
+    "major prince princess duke count baron bishop archbishop premier commissar secretary"
+)
+_CONNECTORS = _wordset("of von van de der den du da la le del di al bin ibn")
+_HEADS = {
+    "document": "treaty pact agreement accord convention charter declaration act protocol plan "
+    "constitution manifesto edict decree",
+    "body": "committee council commission league assembly congress parliament senate court cabinet "
+    "ministry office bureau party government society association federation organisation "
+    "organization institute academy university college company corporation bank",
+    "military": "army armies navy force forces corps fleet regiment division brigade reichswehr "
+    "wehrmacht legion",
+    "event": "war revolution battle crisis conference rebellion uprising revolt siege campaign "
+    "offensive depression massacre election",
+    "water": "river sea ocean lake bay gulf strait canal",
+}
+_HEAD_TYPE = {word: kind for kind, words in _HEADS.items() for word in words.split()}
+_COUNTRIES = _wordset(
+    "germany russia france england britain italy spain poland austria hungary japan china india "
+    "america canada mexico brazil argentina egypt turkey greece sweden norway denmark finland "
+    "netherlands holland belgium switzerland portugal ireland scotland wales czechoslovakia "
+    "yugoslavia romania bulgaria serbia ukraine prussia bavaria persia iran iraq syria israel "
+    "korea vietnam australia chile peru cuba lithuania latvia estonia albania europe asia "
+    "africa"
+) | {"united states", "great britain", "soviet union", "united kingdom", "new zealand"}
+_DEMONYMS = _wordset(
+    "german germans russian russians soviet soviets french english british american americans "
+    "italian italians polish japanese chinese spanish dutch austrian austrians hungarian "
+    "hungarians czech czechs swedish norwegian danish greek greeks turkish prussian prussians "
+    "bavarian ukrainian canadian mexican indian irish scottish welsh belgian swiss portuguese "
+    "arab arabs persian european europeans african asian western eastern northern southern "
+    "allied"
+)
+_PLACE_PREPOSITIONS = _wordset("in at near outside into across throughout around")
+_NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "hundred": 100,
+}  # fmt: skip
+_APPROXIMATE = ("about", "almost", "nearly", "around", "approximately", "some", "roughly")
+_ONE_SIDED = (
+    "more than",
+    "less than",
+    "fewer than",
+    "over",
+    "under",
+    "at least",
+    "at most",
+    "up to",
+)
+
+# Patterns
+
+_MONTH = "(?:" + "|".join(sorted(_MONTHS)) + ")"
+_LINE = re.compile(r"[^\r\n]+")
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*")
+_CLUTTER = re.compile(
+    r"mailing list|newsletter|subscribe|sign up|log ?in\b|sign in|last modified|last updated|"
+    r"all rights reserved|copyright|©|cookie|privacy|terms of (?:use|service)|share (?:this|on)|"
+    r"follow us|advertisement|skip to|back to top|read more|click here|donat|related (?:articles|"
+    r"stories)|print this|email this|\bmenu\b",
+    re.IGNORECASE,
+)
+_NAV_SEPARATORS = re.compile(r"\s[|»>·•/]\s")
+_FULL_DATE = re.compile(
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<y1>\d{{4}})"
+    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,\s*(?P<y2>\d{{4}}))(?![\w-])"
+)
+_YEAR = re.compile(r"(?<![\w./,-])(?:1[0-9]{3}|20[0-9]{2})(?![\w/-]|[.,]\d)")
+_DECADE = re.compile(r"(?<![\w./-])(?:1[0-9]{2}0|20[0-9]0)s\b")
+_DATE_LEAD = re.compile(
+    rf"(?:^|\s)(?:in|on)\s+(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?"
+    rf"(?:(?:spring|summer|autumn|fall|winter)\s+of\s+)?(?:{_MONTH}\s+(?:\d{{1,2}}\S*\s+)?)?$",
+    re.IGNORECASE,
+)
+_COORDINATED_NUMBER_BEFORE = re.compile(r"\w\s*(?:,|or|and|to|-|–)\s*$")
+_COORDINATED_NUMBER_AFTER = re.compile(r"^\s*(?:,\s*)?(?:or|and|to|-|–)\s*\w")
+_COUNT = re.compile(
+    r"(?<![\w.,/$£€-])(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|"
+    + "|".join(_NUMBER_WORDS)
+    + r")\s+(?:[a-z][\w-]*\s+){0,2}?(?P<noun>[a-z]{3,}s)\b",
+    re.IGNORECASE,
+)
+_LIST_ITEM = re.compile(
+    r"\b(?:an?|the)\s+(?P<label>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})\s+(?:at|in|near|outside)\s+"
+    r"(?P<place>[^\W\d_a-zß-ÿ][\w-]*(?:\s+[^\W\d_a-zß-ÿ][\w-]*)*)"
+)
+_LIST_GAP = re.compile(r"^\s*[,;]?\s*(?:and\s+)?$")
+_COORDINATED_NAME_BEFORE = re.compile(r"\b[^\W\d_][\w'’-]*\s*(?:,|&|\band|\bor|\bnor)\s*$")
+_COORDINATED_NAME_AFTER = re.compile(
+    r"^(?:['’]s)?\s*(?:(?:,\s*)?(?:and|or|nor|&)\s+(?:the\s+)?[^\W\d_]|,\s*[^\W\d_][\w-]*\s*(?:,|and|or))"
+)
+
+
+# Text structure
+
+
+def boilerplate_blocks(text: str) -> list[tuple[int, int]]:
+    """Spans of lines skipped as page clutter: navigation, mailing-list and 'last modified' lines,
+    and short unpunctuated lines such as headings."""
+    blocks = []
+    previous_open = False  # the previous line is prose that has not ended its sentence
+    for match in _LINE.finditer(text):
+        line = match.group().strip()
+        if not line:
+            previous_open = False
+            continue
+        start = match.start() + match.group().index(line[0])
+        span = (start, start + len(line))
+        if _is_clutter(line, continues=previous_open):
+            blocks.append(span)
+            previous_open = False
+        else:
+            previous_open = not line.endswith((".", "!", "?", ":", ";", '"', "”", "'", "’", ")"))
+    return blocks
+
+
+def _is_clutter(line: str, *, continues: bool) -> bool:
+    """A line that reads like page furniture rather than prose."""
+    words = len(_WORD.findall(line))
+    if words <= 15 and _CLUTTER.search(line):
+        return True
+    if len(_NAV_SEPARATORS.findall(line)) >= 2:
+        return True
+    # A wrapped paragraph's short middle line is prose, not a heading.
+    ends_sentence = line.endswith((".", "!", "?", '"', "”", "'", "’", ")"))
+    return words < MIN_WORDS and not ends_sentence and not continues
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of the whole text; paragraphs are separated by blank lines."""
+    return [span for para in _paragraphs(text, skip=()) for span in _split(text, *para)]
+
+
+def _paragraphs(text: str, skip: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Runs of consecutive non-blank lines, broken by blank lines and by skipped blocks."""
+    skipped = set(skip)
+    paragraphs: list[list[int]] = []
+    last_end = None
+    for match in _LINE.finditer(text):
+        line = match.group()
+        if not line.strip():
+            continue
+        start = match.start() + (len(line) - len(line.lstrip()))
+        end = match.start() + len(line.rstrip())
+        if (start, end) in skipped:
+            last_end = None
+            continue
+        gap = text[last_end:start] if last_end is not None else ""
+        breaks = gap.count("\n") + gap.count("\r") - gap.count("\r\n")
+        if last_end is not None and breaks <= 1:
+            paragraphs[-1][1] = end
+        else:
+            paragraphs.append([start, end])
+        last_end = end
+    return [(start, end) for start, end in paragraphs]
+
+
+def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans within one paragraph, keeping abbreviations, initials and quotes intact."""
+    spans = []
+    begin = start
+    for match in _BOUNDARY.finditer(text, start, end):
+        stop = match.end()
+        if stop < end:
+            rest = text[stop:end]
+            stripped = rest.lstrip()
+            if len(stripped) == len(rest) or not stripped:
+                continue  # "3.5", "etc.," and the like: no space after the mark
+            following = stripped[0]
+            if not (following.isupper() or following.isdigit() or following in "\"'“‘(["):
+                continue
+        if match.group()[0] == "." and len(match.group().rstrip("\"'”’»)]")) == 1:
+            before = re.search(r"(\w+)$", text[begin : match.start()])
+            word = before.group(1) if before else ""
+            if word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+        _add_trimmed(text, begin, stop, spans)
+        begin = stop
+    _add_trimmed(text, begin, end, spans)
+    return spans
+
+
+def _add_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    """Append the span without its surrounding whitespace, if anything is left."""
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if stripped:
+        first = start + (len(chunk) - len(chunk.lstrip()))
+        spans.append((first, first + len(stripped)))
+
+
+# Candidates
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    surface: str
+    title: bool  # preceded by a title such as "General"
+    prep: str  # the word just before, lowercased
+
+
+@dataclass
+class _Sentence:
+    start: int
+    end: int
+    words: list[tuple[int, int, str]]
+    usable: bool
+    mentions: list[_Mention] = field(default_factory=list)
+
+
+def _norm(text: str) -> str:
+    """Collapse whitespace, so a name wrapped across lines reads as one line."""
+    return " ".join(text.split())
+
+
+def _key(surface: str) -> str:
+    return _norm(surface).casefold()
+
+
+def _tokens(text: str) -> list[str]:
+    return [word.casefold() for word in _WORD.findall(text)]
+
+
+def _distinctive(name: str) -> list[str]:
+    """The words of a name that identify it (not "of", "Treaty", "General")."""
+    words = _tokens(name)
+    kept = [
+        w
+        for w in words
+        if w not in _CONNECTORS and w not in _HEAD_TYPE and w not in _TITLES and w != "the"
+    ]
+    return kept or words
+
+
+def _stem(word: str) -> str:
+    """A crude stem, so German, Germans and Germany meet."""
+    return word[: max(5, len(word) - 3)] if len(word) >= 5 else word
+
+
+def _leaks(key: str, stem_text: str) -> bool:
+    """True if the key, or a variant of it, is readable elsewhere in the stem."""
+    stem_words = _tokens(stem_text)
+    for word in _distinctive(key):
+        if word.isdigit():
+            if word in stem_words:
+                return True
+            continue
+        root = _stem(word)
+        for other in stem_words:
+            if other == word or other.rstrip("s") == word.rstrip("s"):
+                return True
+            if len(word) >= 5 and len(other) >= 5 and other.startswith(root):
+                return True
+    return False
+
+
+def _same_entity(a: str, b: str) -> bool:
+    """Two names that share an identifying word (Blomberg / Werner von Blomberg)."""
+    return bool({_stem(w) for w in _distinctive(a)} & {_stem(w) for w in _distinctive(b)})
+
+
+class _Document:
+    """The text with its sentences, name mentions and the pools distractors come from."""
+
+    def __init__(self, text: str, restore: Iterable[tuple[int, int]]):
+        self.text = text
+        restored = {tuple(span) for span in restore}
+        self.skipped = [span for span in boilerplate_blocks(text) if span not in restored]
+        self.sentences: list[_Sentence] = []
+        for para in _paragraphs(text, self.skipped):
+            for start, end in _split(text, *para):
+                words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, start, end)]
+                self.sentences.append(_Sentence(start, end, words, self._usable(start, words)))
+        self.midcaps = self._midsentence_capitals()
+        for sentence in self.sentences:
+            sentence.mentions = self._mentions(sentence)
+        self.types, self.counts, self.surfaces = self._type_entities()
+        self.pools = self._pools()
+        self.years = Counter(int(m.group()) for s in self.sentences for m in self._find(_YEAR, s))
+        self.decades = Counter(
+            int(m.group()[:4]) for s in self.sentences for m in self._find(_DECADE, s)
+        )
+        self.typos = self._typos()
+
+    def _find(self, pattern: re.Pattern, sentence: _Sentence) -> Iterable[re.Match]:
+        return pattern.finditer(self.text, sentence.start, sentence.end)
+
+    def _usable(self, start: int, words: list[tuple[int, int, str]]) -> bool:
+        """A sentence a question can stand on: 8-45 words, no pronoun or quote opening it."""
+        if not MIN_WORDS <= len(words) <= MAX_WORDS:
+            return False
+        first = words[0][2]
+        if first.casefold() in _PRONOUN_OPENERS or not (first[0].isupper() or first[0].isdigit()):
+            return False
+        opening = self.text[start : words[0][0]]
+        body = self.text[start : words[-1][1]]
+        # Quotes and Markdown links need rewriting by hand; leave them to the instructor.
+        return not opening and "http" not in body and "](" not in body and "`" not in body
+
+    def _is_initial(self, sentence: _Sentence, index: int) -> bool:
+        """The word opens the sentence, a quotation or a clause after a colon."""
+        if index == 0:
+            return True
+        gap = self.text[sentence.words[index - 1][1] : sentence.words[index][0]]
+        return any(mark in gap for mark in '.:;!?"“‘(')
+
+    def _midsentence_capitals(self) -> set[str]:
+        """Capitalised words seen where capitals are not forced: these are names."""
+        seen = set()
+        for sentence in self.sentences:
+            for index, (_, _, word) in enumerate(sentence.words):
+                if word[0].isupper() and not self._is_initial(sentence, index):
+                    seen.add(word)
+        return seen
+
+    def _is_name_word(self, word: str) -> bool:
+        return (
+            word[0].isupper()
+            and word.casefold() not in _FUNCTION_WORDS
+            and word not in _MONTHS
+            and word not in _WEEKDAYS
+            and len(word) > 1
+        )
+
+    def _mentions(self, sentence: _Sentence) -> list[_Mention]:
+        """Capitalised multi-word names (joined by of/von/de), split off titles and possessives."""
+        words = sentence.words
+        mentions = []
+        index = 0
+        while index < len(words):
+            if not self._is_name_word(words[index][2]):
+                index += 1
+                continue
+            first = index
+            last = index
+            while True:
+                nxt = self._extend(words, last)
+                if nxt is None:
+                    break
+                last = nxt
+            chain = list(range(first, last + 1))
+            opener = words[first][2]
+            if (
+                self._is_initial(sentence, first)
+                and opener not in self.midcaps
+                and opener.casefold() not in _TITLES
+            ):
+                chain = chain[1:]  # "Blocking", "Thirdly": capitalised only by position
+            title = False
+            while chain and words[chain[0]][2].casefold() in _TITLES and len(chain) > 1:
+                chain, title = chain[1:], True
+            while chain and words[chain[0]][2].casefold() in _CONNECTORS:
+                chain = chain[1:]
+            if chain:
+                start, end = words[chain[0]][0], words[chain[-1]][1]
+                if self.text[end - 2 : end] in ("'s", "’s"):
+                    end -= 2
+                prep = words[chain[0] - 1][2].casefold() if chain[0] > 0 else ""
+                surface = self.text[start:end]
+                if len(surface) > 1:
+                    mentions.append(_Mention(start, end, surface, title, prep))
+            index = last + 1
+        return mentions
+
+    def _extend(self, words: list[tuple[int, int, str]], last: int) -> int | None:
+        """Index of the word that continues a name after `last`, or None."""
+        if last + 1 >= len(words):
+            return None
+        gap = self.text[words[last][1] : words[last + 1][0]]
+        nxt = words[last + 1][2]
+        possessive = gap.rstrip() in ("'", "’") and words[last][2].endswith("s")
+        if (not gap.strip() or possessive) and "\n\n" not in gap and self._is_name_word(nxt):
+            return last + 1
+        if not gap.strip() and nxt.casefold() in _CONNECTORS:
+            step = last + 2
+            if step < len(words) and words[step][2] == "the":
+                step += 1
+            if step < len(words):
+                between = self.text[words[last + 1][1] : words[step][0]]
+                if not between.strip() and self._is_name_word(words[step][2]):
+                    return step
+        return None
+
+    def _mention_type(self, mention: _Mention) -> str | None:
+        """A cheap cue: country list, title, head noun, demonym, -ism, or a place preposition."""
+        words = _tokens(mention.surface)
+        key = _key(mention.surface)
+        if key in _COUNTRIES:
+            return "country"
+        if mention.title:
+            return "person"
+        if words[-1] in _HEAD_TYPE:
+            return _HEAD_TYPE[words[-1]]
+        if len(words) > 2 and words[1] == "of" and words[0] in _HEAD_TYPE:
+            return _HEAD_TYPE[words[0]]
+        if len(words) > 1 and words[0] in _HEAD_TYPE and _HEAD_TYPE[words[0]] == "water":
+            return "water"
+        if key in _DEMONYMS or (len(words) == 1 and words[0].endswith(("ians", "ese"))):
+            return "nationality"
+        if len(words) == 1 and words[0].endswith("ism"):
+            return "ideology"
+        if any(w in ("von", "van", "de", "der") for w in words[1:-1]):
+            return "person"
+        if mention.prep in _PLACE_PREPOSITIONS:
+            return "place"
+        return None
+
+    def _type_entities(self) -> tuple[dict[str, str], Counter, dict[str, str]]:
+        """Vote a type per name and propagate it across mentions, surnames included."""
+        votes: dict[str, Counter] = defaultdict(Counter)
+        counts: Counter = Counter()
+        surfaces: dict[str, str] = {}
+        for sentence in self.sentences:
+            for mention in sentence.mentions:
+                key = _key(mention.surface)
+                counts[key] += 1
+                surfaces.setdefault(key, _norm(mention.surface))
+                kind = self._mention_type(mention)
+                if kind:
+                    votes[key][kind] += 1
+        types = {key: self._winner(votes[key]) for key in counts}
+        surnames = {key.split()[-1]: key for key, kind in types.items() if kind == "person"}
+        for key in counts:
+            if key in surnames and types[key] in (None, "place"):
+                types[key] = "person"
+                counts[surnames[key]] += counts[key]
+        return types, counts, surfaces
+
+    @staticmethod
+    def _winner(votes: Counter) -> str | None:
+        """The strongest cue wins; a preposition only counts when nothing else spoke."""
+        strong = [(n, kind) for kind, n in votes.items() if kind != "place"]
+        if strong:
+            return max(strong)[1]
+        return "place" if votes else None
+
+    def _pools(self) -> dict[str, list[str]]:
+        """Names of each type, most mentioned first, for distractors."""
+        pools: dict[str, list[str]] = defaultdict(list)
+        order = sorted(self.counts, key=lambda key: -self.counts[key])
+        for key in order:
+            kind = self.types.get(key)
+            if kind and kind != "nationality":
+                pools[kind].append(self.surfaces[key])
+        return pools
+
+    def _typos(self) -> list[int]:
+        """Offsets of likely slips: doubled words, [sic], and rare words one letter away from a
+        frequent one or glued from two words seen apart ("aviatlon", "carryon")."""
+        counts: Counter = Counter()
+        bigrams = set()
+        positions: dict[str, int] = {}
+        found = []
+        for sentence in self.sentences:
+            previous = None
+            for start, _, word in sentence.words:
+                lower = word.casefold()
+                counts[lower] += 1
+                positions.setdefault(lower, start)
+                if previous is not None:
+                    if previous == lower and lower.isalpha() and lower not in ("that", "had"):
+                        found.append(start)
+                    bigrams.add(previous + lower)
+                previous = lower
+            if "[sic]" in self.text[sentence.start : sentence.end]:
+                found.append(sentence.start)
+        patterns: dict[str, list[str]] = defaultdict(list)
+        for word in counts:
+            if len(word) >= 6 and word.isalpha():
+                for i in range(len(word)):
+                    patterns[word[:i] + "?" + word[i + 1 :]].append(word)
+        for word, n in counts.items():
+            if n != 1 or len(word) < 6 or not word.isalpha():
+                continue
+            neighbours = (
+                other
+                for i in range(len(word))
+                for other in patterns[word[:i] + "?" + word[i + 1 :]]
+                if other != word and counts[other] >= 2
+            )
+            if next(neighbours, None) is not None or word in bigrams:
+                found.append(positions[word])
+        return sorted(found)
+
+
+# Draft builders
+
+
+@dataclass
+class _Candidate:
+    priority: int
+    is_date: bool
+    draft: Draft
+
+
+def _cloze(text: str, sentence: _Sentence, start: int, end: int) -> str:
+    return _norm(text[sentence.start : start] + BLANK + text[end : sentence.end])
+
+
+def _context_warnings(doc: _Document, sentence: _Sentence, prompt: str) -> list[str]:
+    warnings = []
+    if any(w in _CONTEXT_WORDS for w in _tokens(prompt)):
+        warnings.append(WARN_CONTEXT)
+    if any(sentence.start <= at < sentence.end for at in doc.typos):
+        warnings.append(WARN_TYPO)
+    return warnings
+
+
+def _choice(
+    doc: _Document,
+    sentence: _Sentence,
+    span: tuple[int, int],
+    distractors: list[str],
+    rule: str,
+    extra_warnings: Iterable[str] = (),
+) -> Draft:
+    """A single-choice draft: the sentence with a blank, the key and its distractors."""
+    start, end = span
+    key = doc.text[start:end]
+    prompt = _cloze(doc.text, sentence, start, end)
+    options = [Option(_norm(key), True), *(Option(d, False) for d in distractors)]
+    options.sort(key=lambda o: (len(o.text) if o.text[:1].isdigit() else 0, o.text.casefold()))
+    warnings = [*_context_warnings(doc, sentence, prompt), *extra_warnings]
+    folded = _norm(key).casefold()
+    if any(folded in d.casefold() or d.casefold() in folded for d in distractors):
+        warnings.append(WARN_DISTRACTOR)
+    return Draft(
+        kind=SINGLE_CHOICE,
+        prompt=prompt,
+        answer=key,
+        source_start=sentence.start,
+        source_end=sentence.end,
+        answer_start=start,
+        answer_end=end,
+        rule=rule,
+        options=tuple(options),
+        warnings=tuple(dict.fromkeys(warnings)),
+    )
+
+
+def _blank(
+    doc: _Document, sentence: _Sentence, span: tuple[int, int], variants: list[str], rule: str
+) -> Draft:
+    """A fill-in-the-blank draft with its accepted variants."""
+    start, end = span
+    key = doc.text[start:end]
+    prompt = _cloze(doc.text, sentence, start, end)
+    return Draft(
+        kind=SHORT_ANSWER,
+        prompt=prompt,
+        answer=key,
+        source_start=sentence.start,
+        source_end=sentence.end,
+        answer_start=start,
+        answer_end=end,
+        rule=rule,
+        answers=tuple(dict.fromkeys([_norm(key), *variants])),
+        warnings=tuple(_context_warnings(doc, sentence, prompt)),
+    )
+
+
+def _true_false(
+    doc: _Document, sentence: _Sentence, span: tuple[int, int], replacement: str, rule: str
+) -> Draft | None:
+    """A statement that is the sentence itself or the sentence with its date changed."""
+    start, end = span
+    truthful = zlib.crc32(doc.text[sentence.start : sentence.end].encode()) % 2 == 0
+    shown = doc.text[start:end] if truthful else replacement
+    prompt = _norm(doc.text[sentence.start : start] + shown + doc.text[end : sentence.end])
+    if {"true", "false"} & set(_tokens(prompt)):
+        return None
+    return Draft(
+        kind=TRUE_FALSE,
+        prompt=prompt,
+        answer="True" if truthful else "False",
+        source_start=sentence.start,
+        source_end=sentence.end,
+        answer_start=start,
+        answer_end=end,
+        rule=rule,
+        options=(Option("True", truthful), Option("False", not truthful)),
+        warnings=tuple(_context_warnings(doc, sentence, prompt)),
+    )
+
+
+def _year_distractors(year: int, pool: Iterable[int], exclude: set[int], step: int) -> list[int]:
+    """Nearest other years (or decades) of the text, then the key plus or minus a few."""
+    near = sorted(
+        (y for y in set(pool) if y != year and y not in exclude and abs(y - year) <= 25 * step),
+        key=lambda y: (abs(y - year), y),
+    )
+    offsets = [year + k * step for k in (2, -2, 3, -3, 5, -5, 4, -4)]
+    chosen: list[int] = []
+    for candidate in [*near, *offsets]:
+        if candidate not in chosen and candidate != year and candidate not in exclude:
+            chosen.append(candidate)
+        if len(chosen) == 3:
+            break
+    return chosen
+
+
+def _date_candidates(doc: _Document, sentence: _Sentence) -> list[_Candidate]:
+    """Full dates, years and decades after "in"/"on": single choice or true/false."""
+    text = doc.text
+    found: list[tuple[int, int, int, int, str]] = []  # start, end, year start, year, kind
+    for match in doc._find(_FULL_DATE, sentence):
+        group = "y1" if match.group("y1") else "y2"
+        found.append(
+            (match.start(), match.end(), match.start(group), int(match.group(group)), "date")
+        )
+    taken = [(s, e) for s, e, *_ in found]
+    for match in doc._find(_YEAR, sentence):
+        if not any(s <= match.start() < e for s, e in taken):
+            found.append((match.start(), match.end(), match.start(), int(match.group()), "year"))
+    for match in doc._find(_DECADE, sentence):
+        found.append((match.start(), match.end(), match.start(), int(match.group()[:4]), "decade"))
+    candidates = []
+    for start, end, year_at, year, kind in found:
+        before, after = text[sentence.start : start], text[end : sentence.end]
+        if not _DATE_LEAD.search(before):
+            continue  # "by 1928", "after 1922", "until": other dates would be true as well
+        if _COORDINATED_NUMBER_BEFORE.search(before[-12:]) and re.search(r"\d", before[-12:]):
+            continue
+        if _COORDINATED_NUMBER_AFTER.match(after) and re.match(r"^\s*\S*\s*\d", after[:12]):
+            continue
+        stem = _cloze(text, sentence, start, end)
+        stem_years = {int(y) for y in re.findall(r"\d{4}", stem)}
+        step = 10 if kind == "decade" else 1
+        pool = doc.decades if kind == "decade" else doc.years
+        others = _year_distractors(year, pool, stem_years, step)
+        if len(others) < 3:
+            continue
+        key = text[start:end]
+        digits_at = year_at - start
+        shown = [_norm(key[:digits_at] + str(y) + key[digits_at + 4 :]) for y in others]
+        rule = f"{kind}-choice"
+        flip = zlib.crc32(text[sentence.start : sentence.end].encode()) % 3 == 0
+        if kind != "date" and flip:
+            draft = _true_false(doc, sentence, (start, end), shown[0], f"{kind}-true-false")
+        else:
+            draft = _choice(doc, sentence, (start, end), shown, rule)
+        if draft:
+            candidates.append(_Candidate(1 if kind == "date" else 2, True, draft))
+    return candidates
+
+
+def _count_candidates(doc: _Document, sentence: _Sentence) -> list[_Candidate]:
+    """Counts with their noun ("54 pages", "three requests") as numeric drafts."""
+    text = doc.text
+    candidates = []
+    for match in doc._find(_COUNT, sentence):
+        raw = match.group("number")
+        start, end = match.start("number"), match.end("number")
+        if re.fullmatch(r"1[0-9]{3}|20[0-9]{2}", raw) or not match.group("noun").islower():
+            continue
+        before = text[sentence.start : start].casefold()
+        after = text[match.end() : sentence.end]
+        if re.search(r"\b(?:the|these|those|all|both|its|their|his|her)\s+$", before):
+            continue  # "all three installations": the number refers back
+        if any(re.search(rf"\b{h}\s+$", before) for h in _ONE_SIDED):
+            continue  # "more than 10": a one-sided bound has no single answer
+        if _COORDINATED_NUMBER_BEFORE.search(before[-12:]) and re.search(
+            r"\d|\b(?:two|three|four|five)\b", before[-12:]
+        ):
+            continue
+        if _COORDINATED_NUMBER_AFTER.match(text[end : sentence.end]):
+            continue
+        if ":" in " ".join(after.split()[:4]):
+            continue  # the list that follows counts the answer out
+        value = _NUMBER_WORDS.get(raw.casefold())
+        if value is None:
+            value = float(raw.replace(",", ""))
+        approximate = any(re.search(rf"\b{h}\s+$", before) for h in _APPROXIMATE)
+        tolerance = round(max(1.0, value * 0.1), 2) if approximate else 0.0
+        prompt = _cloze(text, sentence, start, end)
+        draft = Draft(
+            kind=NUMERIC,
+            prompt=prompt,
+            answer=text[start:end],
+            source_start=sentence.start,
+            source_end=sentence.end,
+            answer_start=start,
+            answer_end=end,
+            rule="count-numeric",
+            numeric_value=float(value),
+            numeric_tolerance=tolerance,
+            warnings=tuple(_context_warnings(doc, sentence, prompt)),
+        )
+        candidates.append(_Candidate(3, False, draft))
+    return candidates
+
+
+def _matching_candidates(doc: _Document, sentence: _Sentence) -> list[_Candidate]:
+    """Parallel lists such as "an aviation school at Lipetsk, a gas school at Volsk, and a tank
+    school near Kazan" become matching drafts (label -> place)."""
+    text = doc.text
+    items = []
+    for match in doc._find(_LIST_ITEM, sentence):
+        label_words = match.group("label").split()
+        if any(w in _FUNCTION_WORDS for w in label_words):
+            continue
+        items.append((match, label_words))
+    runs: list[list] = []
+    for item in items:
+        previous = runs[-1][-1] if runs else None
+        if previous and _LIST_GAP.match(text[previous[0].end() : item[0].start()]):
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    candidates = []
+    for run in runs:
+        heads = {words[-1] for _, words in run}
+        # Same head ("aviation school", "gas school"): the modifiers are the labels.
+        shared = len(heads) == 1 and all(len(words) > 1 for _, words in run)
+        labels = [" ".join(words[:-1] if shared else words) for _, words in run]
+        places = [_norm(match.group("place")) for match, _ in run]
+        if len(run) < 3 or len({x.casefold() for x in labels}) < len(run):
+            continue
+        if len({x.casefold() for x in places}) < len(run):
+            continue
+        start, end = run[0][0].start(), run[-1][0].end()
+        head = run[0][1][-1] if shared else "item"
+        lead = _norm(text[sentence.start : start]).rstrip(" :,;")
+        ask = f"Match each {head} with its place."
+        prompt = f"{lead}. {ask}" if lead else ask
+        draft = Draft(
+            kind=MATCHING,
+            prompt=prompt,
+            answer=text[start:end],
+            source_start=sentence.start,
+            source_end=sentence.end,
+            answer_start=start,
+            answer_end=end,
+            rule="list-matching",
+            pairs=tuple(zip(labels, places, strict=True)),
+            warnings=tuple(_context_warnings(doc, sentence, lead)),
+        )
+        candidates.append(_Candidate(0, False, draft))
+    return candidates
+
+
+def _name_variants(surface: str, kind: str | None) -> list[str]:
+    """Accepted answers: without "the", "X Treaty" / "Treaty of X", a person's surname."""
+    name = _norm(surface)
+    words = name.split()
+    variants = [name]
+    if kind == "document":
+        if len(words) == 2 and words[1].casefold() in _HEAD_TYPE:
+            variants += [f"{words[1]} of {words[0]}", words[0]]
+        if len(words) == 3 and words[1] == "of":
+            variants += [f"{words[2]} {words[0]}", words[2]]
+    if kind == "person" and "of" in words:
+        variants.append(" ".join(words[: words.index("of")]))  # "Valdemar IV of Denmark"
+    elif kind == "person" and len(words) > 1:
+        variants.append(words[-1])
+        if words[-2].casefold() in _CONNECTORS:
+            variants.append(" ".join(words[-2:]))
+    return variants
+
+
+def _name_candidates(doc: _Document, sentence: _Sentence) -> list[_Candidate]:
+    """Names: single choice among same-type names, else fill-in-the-blank."""
+    text = doc.text
+    candidates = []
+    for mention in sentence.mentions:
+        key = _key(mention.surface)
+        kind = doc.types.get(key)
+        if kind == "nationality" or key in _HEAD_TYPE:
+            continue  # "the League" alone is a reference back, not a name to learn
+        if kind is None and doc.counts[key] < 2 and len(key.split()) < 2:
+            continue  # an unknown single word seen once is more often noise than a name
+        before = text[sentence.start : mention.start]
+        after = text[mention.end : sentence.end]
+        if _COORDINATED_NAME_BEFORE.search(before) or _COORDINATED_NAME_AFTER.match(after):
+            continue  # "Germany and ___" gives itself away
+        span = (mention.start, mention.end)
+        stem = _cloze(text, sentence, *span)
+        if _leaks(mention.surface, stem):
+            continue
+        if kind is None:
+            draft = _blank(doc, sentence, span, [], "name-blank")
+            candidates.append(_Candidate(4, False, draft))
+            continue
+        distractors: list[str] = []
+        for other in doc.pools.get(kind, []):
+            if len(distractors) == 3:
+                break
+            if _same_entity(other, mention.surface) or _leaks(other, stem):
+                continue
+            if other.casefold() in stem.casefold():
+                continue
+            if any(_same_entity(other, d) for d in distractors):
+                continue
+            distractors.append(other)
+        if len(distractors) == 3:
+            draft = _choice(doc, sentence, span, distractors, "name-choice")
+            candidates.append(_Candidate(2, False, draft))
+        else:
+            draft = _blank(
+                doc, sentence, span, _name_variants(mention.surface, kind)[1:], "name-blank"
+            )
+            candidates.append(_Candidate(3, False, draft))
+    return candidates
+
+
+def _ordering(doc: _Document) -> list[_Candidate]:
+    """Chronological ordering of sentences dated with "in"/"on", when three or more are dated."""
+    events = []
+    for index, sentence in enumerate(doc.sentences):
+        if not sentence.usable:
+            continue
+        for match in doc._find(_YEAR, sentence):
+            if _DATE_LEAD.search(doc.text[sentence.start : match.start()]):
+                events.append((index, int(match.group()), match))
+                break
+    runs: list[list] = [[]]
+    for event in events:
+        if runs[-1] and any(runs[-1][-1][2].end() <= s < event[2].start() for s, _ in doc.skipped):
+            runs.append([])
+        if all(event[1] != other[1] for other in runs[-1]):
+            runs[-1].append(event)
+    for run in runs:
+        if len(run) < 3:
+            continue
+        run = run[:5]
+        labels = []
+        for index, year, match in run:
+            sentence = doc.sentences[index]
+            lead = doc.text[sentence.start : match.start()]
+            lead = _DATE_LEAD.sub("", lead)
+            label = _norm(lead + doc.text[match.end() : sentence.end]).strip(" ,.;")
+            words = label.split()
+            labels.append((year, " ".join(words[:12]) + (" …" if len(words) > 12 else "")))
+        if len({label.casefold() for _, label in labels}) < len(labels):
+            continue
+        first, last = doc.sentences[run[0][0]], doc.sentences[run[-1][0]]
+        draft = Draft(
+            kind=ORDERING,
+            prompt="Put these events in chronological order.",
+            answer=doc.text[first.start : last.end],
+            source_start=first.start,
+            source_end=last.end,
+            answer_start=first.start,
+            answer_end=last.end,
+            rule="date-ordering",
+            order=tuple(label for _, label in sorted(labels)),
+            warnings=(WARN_LABEL,),
+        )
+        return [_Candidate(5, True, draft)]
+    return []
+
+
+# Selection and checks
+
+
+def _pick_per_sentence(candidates: list[_Candidate]) -> list[_Candidate]:
+    """At most two drafts per sentence, best first, with keys that do not overlap."""
+    chosen: list[_Candidate] = []
+    for candidate in sorted(candidates, key=lambda c: (c.priority, c.draft.answer_start)):
+        draft = candidate.draft
+        if any(
+            draft.answer_start < c.draft.answer_end and c.draft.answer_start < draft.answer_end
+            for c in chosen
+        ):
+            continue
+        chosen.append(candidate)
+        if len(chosen) == MAX_PER_SENTENCE:
+            break
+    return chosen
+
+
+def _cap_dates(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Keep date drafts to about 40 % of the set, dropping the weakest first."""
+    dates = sorted(
+        (c for c in candidates if c.is_date), key=lambda c: (c.priority, c.draft.answer_start)
+    )
+    others = [c for c in candidates if not c.is_date]
+    allowed = max(1, int(len(others) * MAX_DATE_SHARE / (1 - MAX_DATE_SHARE)))
+    return others + dates[:allowed]
+
+
+def _valid(draft: Draft, text: str, skipped: list[tuple[int, int]]) -> bool:
+    """The invariants every returned draft satisfies."""
+    if not (
+        0
+        <= draft.source_start
+        <= draft.answer_start
+        < draft.answer_end
+        <= draft.source_end
+        <= len(text)
+    ):
+        return False
+    if draft.kind != TRUE_FALSE and text[draft.answer_start : draft.answer_end] != draft.answer:
+        return False
+    if any(s < draft.source_end and draft.source_start < e for s, e in skipped):
+        return False
+    if not draft.prompt.strip():
+        return False
+    texts = [o.text.casefold() for o in draft.options]
+    if len(set(texts)) != len(texts) or any(_appears(t, draft.prompt) for t in texts):
+        return False
+    if draft.kind in (SINGLE_CHOICE, TRUE_FALSE):
+        return len(texts) >= 2 and sum(o.correct for o in draft.options) == 1
+    return True
+
+
+def _appears(option: str, prompt: str) -> bool:
+    """True if the option can be read in the prompt (as words, so "True" is not in "construed")."""
+    words = _tokens(option)
+    if not words:
+        return True
+    haystack = " " + " ".join(_tokens(prompt)) + " "
+    return f" {' '.join(words)} " in haystack
+
+
+def derive(text: str, *, restore: Iterable[tuple[int, int]] = ()) -> list[Draft]:
+    """Propose draft questions from `text`; `restore` lists boilerplate spans to read anyway."""
+    doc = _Document(text, restore)
+    candidates: list[_Candidate] = []
+    for sentence in doc.sentences:
+        if not sentence.usable:
+            continue
+        found = _matching_candidates(doc, sentence)
+        taken = [(c.draft.answer_start, c.draft.answer_end) for c in found]
+        for candidate in [
+            *_date_candidates(doc, sentence),
+            *_name_candidates(doc, sentence),
+            *_count_candidates(doc, sentence),
+        ]:
+            d = candidate.draft
+            if not any(s <= d.answer_start < e for s, e in taken):
+                found.append(candidate)
+        candidates += _pick_per_sentence(found)
+    candidates += _ordering(doc)
+    drafts = []
+    seen = set()
+    per_key: Counter = Counter()
+    for candidate in sorted(_cap_dates(candidates), key=lambda c: c.draft.source_start):
+        draft = candidate.draft
+        key = _key(draft.answer)
+        if (draft.kind, draft.prompt) in seen or per_key[key] >= MAX_PER_KEY:
+            continue
+        if not _valid(draft, text, doc.skipped):
+            continue
+        seen.add((draft.kind, draft.prompt))
+        per_key[key] += 1
+        drafts.append(draft)
+    drafts.sort(key=lambda d: (d.source_start, d.answer_start, d.kind, d.rule))
+    return drafts
