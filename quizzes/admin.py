@@ -1,0 +1,369 @@
+"""The instructors' admin: source texts, questions with their answer keys, quizzes, attempts.
+
+Instructors are staff users in the Instructors group (migration 0002 gives it the permissions).
+Authored text is always escaped: only format_html builds markup here.
+"""
+
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
+
+from quizzes import passages
+from quizzes.admin_forms import (
+    AcceptedAnswerInlineFormSet,
+    ChoiceInlineFormSet,
+    MatchPairInlineFormSet,
+    QuestionAdminForm,
+)
+from quizzes.models import (
+    AcceptedAnswer,
+    Attempt,
+    Choice,
+    MatchPair,
+    Question,
+    Quiz,
+    QuizQuestion,
+    Response,
+    SourceText,
+    Tag,
+)
+
+admin.site.site_header = "Quizsite for instructors"
+admin.site.site_title = "Quizsite admin"
+admin.site.index_title = "Texts, questions and quizzes"
+
+
+# Source texts and tags
+
+
+@admin.register(SourceText)
+class SourceTextAdmin(admin.ModelAdmin):
+    # SourceText.clean refuses body edits that would move a question's excerpt; the model form
+    # runs it and shows the message on the body field.
+    list_display = ["title", "publisher", "published_on", "question_count", "updated_at"]
+    search_fields = ["title", "body", "publisher", "page_title"]
+    prepopulated_fields = {"slug": ["title"]}
+    # A URL typed without a scheme means https (Django 6's default; 5.2 warns otherwise).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "body"]}),
+        ("Attribution", {"fields": ["publisher", "page_title", "url", "published_on"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(question_total=Count("questions"))
+
+    @admin.display(description="questions", ordering="question_total")
+    def question_count(self, text: SourceText) -> int:
+        return text.question_total
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+# Questions
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    formset = ChoiceInlineFormSet
+    fields = ["text", "is_correct", "position"]
+    extra = 4
+    verbose_name = "option"
+    verbose_name_plural = (
+        "Options (single choice and multiple response: tick the correct ones; "
+        "ordering: position is the correct order and 'correct' is ignored)"
+    )
+
+
+class OrderingItemInline(admin.TabularInline):
+    model = Choice
+    formset = ChoiceInlineFormSet
+    fields = ["text", "position"]
+    extra = 3
+    verbose_name = "item"
+    verbose_name_plural = "Items to order (position = the correct order, 1 first)"
+
+
+class AcceptedAnswerInline(admin.TabularInline):
+    model = AcceptedAnswer
+    formset = AcceptedAnswerInlineFormSet
+    fields = ["text"]
+    extra = 2
+    verbose_name_plural = (
+        "Accepted answers (short answer: case, surrounding spaces and punctuation are ignored)"
+    )
+
+
+class MatchPairInline(admin.TabularInline):
+    model = MatchPair
+    formset = MatchPairInlineFormSet
+    fields = ["prompt", "answer", "position"]
+    extra = 3
+    verbose_name = "pair"
+    verbose_name_plural = "Matching pairs (leave the prompt blank for an extra distractor answer)"
+
+
+KIND_INLINES = {
+    Question.Kind.SINGLE_CHOICE: [ChoiceInline],
+    Question.Kind.MULTIPLE_RESPONSE: [ChoiceInline],
+    Question.Kind.ORDERING: [OrderingItemInline],
+    Question.Kind.SHORT_ANSWER: [AcceptedAnswerInline],
+    Question.Kind.MATCHING: [MatchPairInline],
+    Question.Kind.TRUE_FALSE: [],
+    Question.Kind.NUMERIC: [],
+}
+
+TRUE_FALSE_FIELDSET = (
+    "True/false",
+    {
+        "fields": ["statement_is_true"],
+        "description": "Only for true/false questions: is the statement in the prompt true?",
+    },
+)
+NUMERIC_FIELDSET = (
+    "Numeric",
+    {
+        "fields": ["numeric_value", "numeric_tolerance"],
+        "description": "Only for numeric questions: answers within value ± tolerance are right.",
+    },
+)
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    form = QuestionAdminForm
+    list_display = ["short_prompt", "kind", "status", "source_text", "default_points", "tag_list"]
+    list_filter = ["source_text", "kind", "status", "tags"]
+    search_fields = ["prompt", "explanation"]
+    list_select_related = ["source_text"]
+    autocomplete_fields = ["tags"]
+    actions = ["publish", "retire"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    def get_fieldsets(self, request, obj=None):
+        main = ["source_text", "kind", "prompt", "explanation", "default_points", "status", "tags"]
+        excerpt = ["excerpt", "excerpt_in_paragraph"] if obj else ["excerpt"]
+        fieldsets = [
+            (None, {"fields": main}),
+            ("Supporting excerpt", {"fields": excerpt}),
+        ]
+        if obj is None:
+            # On add every kind's fields are shown; after saving only the kind's own remain.
+            return [*fieldsets, TRUE_FALSE_FIELDSET, NUMERIC_FIELDSET]
+        if obj.kind == Question.Kind.TRUE_FALSE:
+            fieldsets.append(TRUE_FALSE_FIELDSET)
+        elif obj.kind == Question.Kind.NUMERIC:
+            fieldsets.append(NUMERIC_FIELDSET)
+        if obj.bank_key:
+            fieldsets.append(("Question bank", {"fields": ["bank_key"]}))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        # The kind decides which answer key exists: changing it would orphan the key rows.
+        return ["kind", "excerpt_in_paragraph", "bank_key"]
+
+    def get_inlines(self, request, obj):
+        if obj is None:
+            # The kind is not known before the first save, so the add page offers every kind's
+            # answer-key inline at once (the question is made in one step); rows in an inline
+            # that does not fit the chosen kind are refused with a message, never dropped.
+            return [ChoiceInline, AcceptedAnswerInline, MatchPairInline]
+        return KIND_INLINES[obj.kind]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None and "kind" in form.base_fields:
+            form.base_fields["kind"].help_text = (
+                "Fill in the answer key below for this kind: options for single choice, "
+                "multiple response and ordering; accepted answers for short answer; pairs for "
+                "matching; the true/false or numeric fields. The kind cannot change later."
+            )
+        return form
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        question = form.instance
+        problems = question.key_problems()
+        if not problems:
+            return
+        messages.error(
+            request, f"The answer key of “{question}” is incomplete: {' '.join(problems)}"
+        )
+        if question.status == Question.Status.PUBLISHED:
+            # Students must never meet a question that cannot be graded.
+            Question.objects.filter(pk=question.pk).update(status=Question.Status.DRAFT)
+            question.status = Question.Status.DRAFT
+            messages.warning(request, "It was kept as a draft; publish it once the key is fixed.")
+
+    @admin.display(description="prompt", ordering="prompt")
+    def short_prompt(self, question: Question) -> str:
+        return str(question)
+
+    @admin.display(description="tags")
+    def tag_list(self, question: Question) -> str:
+        return ", ".join(tag.name for tag in question.tags.all())
+
+    @admin.display(description="excerpt in its paragraph")
+    def excerpt_in_paragraph(self, question: Question) -> str:
+        context = passages.excerpt_in_context(
+            question.source_text.body, question.excerpt_start, question.excerpt_end
+        )
+        if context is None:
+            return "—"
+        return format_html(
+            '<blockquote class="excerpt">{}<mark class="excerpt-highlight">{}</mark>{}</blockquote>'
+            "<p>Paragraph {} of the text.</p>",
+            context.before,
+            context.excerpt,
+            context.after,
+            context.paragraph.number,
+        )
+
+    @admin.action(description="Publish the selected questions", permissions=["change"])
+    def publish(self, request, queryset):
+        published, broken = 0, []
+        for question in queryset.prefetch_related("choices", "accepted_answers", "match_pairs"):
+            if question.key_problems():
+                broken.append(question)
+                continue
+            if question.status != Question.Status.PUBLISHED:
+                question.status = Question.Status.PUBLISHED
+                question.save(update_fields=["status", "updated_at"])
+            published += 1
+        self.message_user(request, f"{published} question(s) published.", messages.SUCCESS)
+        if broken:
+            names = ", ".join(f"“{question}”" for question in broken)
+            self.message_user(
+                request,
+                f"Not published, their answer keys are incomplete: {names}",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Retire the selected questions", permissions=["change"])
+    def retire(self, request, queryset):
+        # Retiring hides a question from new quizzes; answers already given keep their snapshot.
+        count = queryset.update(status=Question.Status.RETIRED)
+        self.message_user(request, f"{count} question(s) retired.", messages.SUCCESS)
+
+
+# Quizzes
+
+
+class QuizQuestionInline(admin.TabularInline):
+    model = QuizQuestion
+    fields = ["position", "question", "points"]
+    autocomplete_fields = ["question"]
+    ordering = ["position", "pk"]
+    extra = 1
+    verbose_name = "question"
+    verbose_name_plural = "Questions (in the order of position; empty points = the question's)"
+
+
+@admin.register(Quiz)
+class QuizAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "is_published",
+        "question_count",
+        "feedback",
+        "time_limit_minutes",
+        "opens_at",
+        "closes_at",
+        "preview_link",
+    ]
+    list_filter = ["is_published", "feedback", "source_text"]
+    search_fields = ["title", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["owner", "preview_link"]
+    inlines = [QuizQuestionInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "description", "source_text", "owner"]}),
+        ("Availability", {"fields": ["is_published", "opens_at", "closes_at", "preview_link"]}),
+        ("Attempts", {"fields": ["time_limit_minutes", "attempts_allowed", "grading_method"]}),
+        ("Feedback and grading", {"fields": ["feedback", "pass_mark"]}),
+        ("Presentation", {"fields": ["shuffle_questions", "shuffle_options", "text_during_quiz"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(question_total=Count("quiz_questions"))
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.owner_id is None:
+            obj.owner = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="questions", ordering="question_total")
+    def question_count(self, quiz: Quiz) -> int:
+        return getattr(quiz, "question_total", None) or quiz.quiz_questions.count()
+
+    @admin.display(description="preview")
+    def preview_link(self, quiz: Quiz) -> str:
+        if not quiz.pk:
+            return "Save the quiz first."
+        return format_html(
+            '<a href="{}">Preview as student</a>',
+            reverse("quizzes:quiz_detail", args=[quiz.slug]),
+        )
+
+
+# Attempts and responses: read-only, history is immutable
+
+
+class ReadOnlyAdminMixin:
+    """View permission only, for everyone: answers and marks change only through the site."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ResponseInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Response
+    fields = ["position", "question", "answer", "marks", "points", "answered_at", "flagged"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Attempt)
+class AttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "student",
+        "quiz",
+        "number",
+        "state",
+        "is_preview",
+        "started_at",
+        "submitted_at",
+        "score",
+        "max_score",
+    ]
+    list_filter = ["quiz", "state", "is_preview"]
+    search_fields = ["student__username", "quiz__title"]
+    list_select_related = ["student", "quiz"]
+    date_hierarchy = "started_at"
+    inlines = [ResponseInline]
+
+
+@admin.register(Response)
+class ResponseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["attempt", "position", "question", "marks", "points", "answered_at", "flagged"]
+    list_filter = ["attempt__quiz", "attempt__state", "attempt__is_preview", "flagged"]
+    search_fields = ["attempt__student__username", "question__prompt"]
+    list_select_related = ["attempt__student", "attempt__quiz", "question"]

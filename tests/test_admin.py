@@ -1,0 +1,367 @@
+import pytest
+from django.urls import reverse
+
+from quizzes.models import Attempt, Question, Quiz, SourceText, start_attempt
+from tests.factories import (
+    MatchingQuestionFactory,
+    NumericQuestionFactory,
+    OrderingQuestionFactory,
+    QuestionFactory,
+    QuizFactory,
+    ShortAnswerQuestionFactory,
+    SingleChoiceQuestionFactory,
+    SourceTextFactory,
+    TrueFalseQuestionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+INLINE_PREFIXES = ("choices", "accepted_answers", "match_pairs")
+
+
+def inline_data(prefix: str, rows: list[dict]) -> dict:
+    """The management form and rows of one inline formset, as the admin page posts them."""
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        data.update({f"{prefix}-{index}-{name}": value for name, value in row.items()})
+    return data
+
+
+def question_post(text: SourceText, *, excerpt: str, kind="single_choice", **inlines) -> dict:
+    data = {
+        "source_text": str(text.pk),
+        "kind": kind,
+        "prompt": "Where was the aviation school?",
+        "explanation": "The first paragraph names it.",
+        "default_points": "1",
+        "status": "published",
+        "excerpt": excerpt,
+        "statement_is_true": "unknown",
+        "numeric_value": "",
+        "numeric_tolerance": "0",
+        "_save": "Save",
+    }
+    for prefix in INLINE_PREFIXES:
+        data.update(inline_data(prefix, inlines.get(prefix, [])))
+    return data
+
+
+SINGLE_CHOICE_ROWS = [
+    {"text": "Lipetsk", "is_correct": "on", "position": "1"},
+    {"text": "Volsk", "position": "2"},
+    {"text": "Kazan", "position": "3"},
+]
+
+
+@pytest.fixture
+def instructor_client(client, instructor):
+    client.force_login(instructor)
+    return client
+
+
+@pytest.mark.parametrize("model", ["sourcetext", "question", "quiz", "tag", "attempt", "response"])
+def test_instructor_opens_every_changelist(instructor_client, model):
+    """An instructor who is not a superuser can see every quizzes model in the admin."""
+    response = instructor_client.get(reverse(f"admin:quizzes_{model}_changelist"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", ["sourcetext", "question", "quiz", "tag"])
+def test_instructor_opens_add_pages(instructor_client, model):
+    response = instructor_client.get(reverse(f"admin:quizzes_{model}_add"))
+    assert response.status_code == 200
+
+
+def test_add_page_offers_every_kinds_inline(instructor_client):
+    """The kind is not known before saving, so every answer-key inline is on the add page."""
+    response = instructor_client.get(reverse("admin:quizzes_question_add"))
+    for prefix in INLINE_PREFIXES:
+        assert f'name="{prefix}-TOTAL_FORMS"' in response.text
+    assert 'name="statement_is_true"' in response.text
+    assert 'name="numeric_value"' in response.text
+
+
+def test_add_question_with_excerpt_stores_offsets(instructor_client, instructor):
+    text = SourceTextFactory()
+    excerpt = "Lipetsk, an aviation school opened in 1925"
+    response = instructor_client.post(
+        reverse("admin:quizzes_question_add"),
+        question_post(text, excerpt=excerpt, choices=SINGLE_CHOICE_ROWS),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    question = Question.objects.get()
+    assert text.body[question.excerpt_start : question.excerpt_end] == excerpt
+    assert question.excerpt_start == text.body.index("Lipetsk")
+    assert [(c.text, c.is_correct) for c in question.choices.all()] == [
+        ("Lipetsk", True),
+        ("Volsk", False),
+        ("Kazan", False),
+    ]
+    assert question.status == Question.Status.PUBLISHED
+    assert question.key_problems() == []
+
+
+def test_excerpt_pasted_with_crlf_line_ends_is_found(instructor_client):
+    """Browsers post textareas with CRLF; the text is stored with LF."""
+    text = SourceTextFactory()
+    excerpt = "opened in 1925.\r\n\r\nThe second paragraph"
+    response = instructor_client.post(
+        reverse("admin:quizzes_question_add"),
+        question_post(text, excerpt=excerpt, choices=SINGLE_CHOICE_ROWS),
+    )
+    assert response.status_code == 302
+    question = Question.objects.get()
+    assert question.excerpt == excerpt.replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize(
+    ("excerpt", "message"),
+    [
+        ("Lipetsk, a naval school", "is not in the text exactly as typed"),
+        ("paragraph names", "occurs more than once"),
+    ],
+)
+def test_wrong_excerpt_is_refused(instructor_client, excerpt, message):
+    text = SourceTextFactory()
+    response = instructor_client.post(
+        reverse("admin:quizzes_question_add"),
+        question_post(text, excerpt=excerpt, choices=SINGLE_CHOICE_ROWS),
+    )
+    assert response.status_code == 200
+    assert message in str(response.context["adminform"].form.errors["excerpt"])
+    assert message in response.text
+    assert not Question.objects.exists()
+
+
+def test_rows_in_an_inline_of_another_kind_are_refused(instructor_client):
+    text = SourceTextFactory()
+    data = question_post(
+        text,
+        excerpt="Lipetsk",
+        kind="short_answer",
+        choices=SINGLE_CHOICE_ROWS,
+        accepted_answers=[{"text": "Lipetsk"}],
+    )
+    response = instructor_client.post(reverse("admin:quizzes_question_add"), data)
+    assert response.status_code == 200
+    assert "are only used by single choice, multiple response, ordering questions" in (
+        response.text
+    )
+    assert not Question.objects.exists()
+
+
+def test_question_with_broken_key_is_kept_as_draft(instructor_client):
+    text = SourceTextFactory()
+    data = question_post(text, excerpt="Lipetsk", choices=SINGLE_CHOICE_ROWS[1:])
+    response = instructor_client.post(reverse("admin:quizzes_question_add"), data, follow=True)
+    question = Question.objects.get()
+    assert question.status == Question.Status.DRAFT
+    shown = [str(message) for message in response.context["messages"]]
+    assert any("exactly one correct option" in message for message in shown)
+    assert any("kept as a draft" in message for message in shown)
+
+
+def test_true_false_question_needs_its_answer(instructor_client):
+    text = SourceTextFactory()
+    data = question_post(text, excerpt="Lipetsk", kind="true_false")
+    response = instructor_client.post(reverse("admin:quizzes_question_add"), data)
+    assert response.status_code == 200
+    assert "Say whether the statement is true or false." in response.text
+    data["statement_is_true"] = "true"
+    response = instructor_client.post(reverse("admin:quizzes_question_add"), data)
+    assert response.status_code == 302
+    assert Question.objects.get().statement_is_true is True
+
+
+@pytest.mark.parametrize(
+    ("factory", "present", "absent"),
+    [
+        (SingleChoiceQuestionFactory, ["choices"], ["accepted_answers", "match_pairs"]),
+        (OrderingQuestionFactory, ["choices"], ["accepted_answers", "match_pairs"]),
+        (ShortAnswerQuestionFactory, ["accepted_answers"], ["choices", "match_pairs"]),
+        (MatchingQuestionFactory, ["match_pairs"], ["choices", "accepted_answers"]),
+        (TrueFalseQuestionFactory, [], list(INLINE_PREFIXES)),
+        (NumericQuestionFactory, [], list(INLINE_PREFIXES)),
+    ],
+)
+def test_change_page_shows_the_kinds_inline_only(instructor_client, factory, present, absent):
+    question = factory()
+    response = instructor_client.get(reverse("admin:quizzes_question_change", args=[question.pk]))
+    assert response.status_code == 200
+    for prefix in present:
+        assert f'name="{prefix}-TOTAL_FORMS"' in response.text
+    for prefix in absent:
+        assert f'name="{prefix}-TOTAL_FORMS"' not in response.text
+    has_true_false = 'name="statement_is_true"' in response.text
+    assert has_true_false == (question.kind == Question.Kind.TRUE_FALSE)
+    assert ('name="numeric_value"' in response.text) == (question.kind == Question.Kind.NUMERIC)
+
+
+def test_ordering_inline_explains_position(instructor_client):
+    question = OrderingQuestionFactory()
+    response = instructor_client.get(reverse("admin:quizzes_question_change", args=[question.pk]))
+    assert "position = the correct order" in response.text
+
+
+def test_change_page_shows_excerpt_in_its_paragraph(instructor_client):
+    question = SingleChoiceQuestionFactory()
+    response = instructor_client.get(reverse("admin:quizzes_question_change", args=[question.pk]))
+    assert '<mark class="excerpt-highlight">The first paragraph names Lipetsk</mark>' in (
+        response.text
+    )
+    assert response.context["adminform"].form.initial["excerpt"] == question.excerpt
+
+
+def test_editing_the_excerpt_moves_the_offsets(instructor_client):
+    question = SingleChoiceQuestionFactory()
+    url = reverse("admin:quizzes_question_change", args=[question.pk])
+    data = {
+        "source_text": str(question.source_text_id),
+        "prompt": question.prompt,
+        "explanation": question.explanation,
+        "default_points": "1",
+        "status": "published",
+        "excerpt": "Volsk, a gas school",
+        **inline_data("choices", []),
+    }
+    response = instructor_client.post(url, data)
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.excerpt == "Volsk, a gas school"
+
+
+def test_publish_action_skips_broken_keys(instructor_client):
+    good = SingleChoiceQuestionFactory(status=Question.Status.DRAFT)
+    broken = QuestionFactory(status=Question.Status.DRAFT)  # no options at all
+    response = instructor_client.post(
+        reverse("admin:quizzes_question_changelist"),
+        {"action": "publish", "_selected_action": [good.pk, broken.pk]},
+        follow=True,
+    )
+    good.refresh_from_db()
+    broken.refresh_from_db()
+    assert good.status == Question.Status.PUBLISHED
+    assert broken.status == Question.Status.DRAFT
+    assert "Not published" in response.text
+
+
+def test_retire_action(instructor_client):
+    question = SingleChoiceQuestionFactory()
+    instructor_client.post(
+        reverse("admin:quizzes_question_changelist"),
+        {"action": "retire", "_selected_action": [question.pk]},
+    )
+    question.refresh_from_db()
+    assert question.status == Question.Status.RETIRED
+
+
+def test_authored_script_is_escaped_in_the_changelist(instructor_client):
+    SingleChoiceQuestionFactory(prompt="<script>alert('x')</script> Which school?")
+    response = instructor_client.get(reverse("admin:quizzes_question_changelist"))
+    assert "<script>alert(" not in response.text
+    assert "&lt;script&gt;alert(" in response.text
+
+
+def test_authored_script_is_escaped_in_the_excerpt_display(instructor_client):
+    text = SourceTextFactory(body="Before <script>alert(1)</script> after.")
+    question = SingleChoiceQuestionFactory(source_text=text, excerpt_start=7, excerpt_end=32)
+    response = instructor_client.get(reverse("admin:quizzes_question_change", args=[question.pk]))
+    assert "<script>alert(1)" not in response.text
+    assert "&lt;script&gt;alert(1)" in response.text
+
+
+def test_source_text_edit_that_moves_excerpts_is_refused(instructor_client):
+    question = SingleChoiceQuestionFactory()
+    text = question.source_text
+    url = reverse("admin:quizzes_sourcetext_change", args=[text.pk])
+    data = {"title": text.title, "slug": text.slug, "body": "Inserted. " + text.body}
+    response = instructor_client.post(url, data)
+    assert response.status_code == 200
+    assert "moves the excerpts of 1 question(s)" in response.text
+    text.refresh_from_db()
+    assert text.body.startswith("The first paragraph")
+    data["body"] = text.body + "\n\nA new last paragraph."
+    assert instructor_client.post(url, data).status_code == 302
+
+
+def test_add_quiz_sets_owner_and_orders_questions(instructor_client, instructor):
+    text = SourceTextFactory()
+    first, second = SingleChoiceQuestionFactory.create_batch(2, source_text=text)
+    data = {
+        "title": "Practice",
+        "slug": "practice",
+        "description": "",
+        "source_text": str(text.pk),
+        "is_published": "on",
+        "grading_method": "highest",
+        "feedback": "immediate",
+        "pass_mark": "50",
+        "shuffle_options": "on",
+        "text_during_quiz": "on",
+        **inline_data(
+            "quiz_questions",
+            [
+                {"position": "2", "question": str(first.pk), "points": ""},
+                {"position": "1", "question": str(second.pk), "points": "3"},
+            ],
+        ),
+        "_save": "Save",
+    }
+    response = instructor_client.post(reverse("admin:quizzes_quiz_add"), data)
+    assert response.status_code == 302
+    quiz = Quiz.objects.get(slug="practice")
+    assert quiz.owner == instructor
+    assert [slot.question for slot in quiz.quiz_questions.all()] == [second, first]
+
+
+def test_quiz_change_page_links_to_preview(instructor_client):
+    quiz = QuizFactory(question_count=1, is_published=False)
+    response = instructor_client.get(reverse("admin:quizzes_quiz_change", args=[quiz.pk]))
+    assert response.status_code == 200
+    assert f'href="{reverse("quizzes:quiz_detail", args=[quiz.slug])}"' in response.text
+    assert "Preview as student" in response.text
+
+
+def test_attempts_are_read_only_for_instructors(instructor_client, quiz, student):
+    attempt = start_attempt(quiz=quiz, student=student)
+    change_url = reverse("admin:quizzes_attempt_change", args=[attempt.pk])
+    response = instructor_client.get(change_url)
+    assert response.status_code == 200
+    assert 'name="_save"' not in response.text
+    assert quiz.quiz_questions.first().question.prompt in response.text  # the response inline
+    assert instructor_client.post(change_url, {"state": "submitted"}).status_code == 403
+    assert instructor_client.get(reverse("admin:quizzes_attempt_add")).status_code == 403
+    delete_url = reverse("admin:quizzes_attempt_delete", args=[attempt.pk])
+    assert instructor_client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert Attempt.objects.get().state == Attempt.State.IN_PROGRESS
+    response_url = reverse("admin:quizzes_response_change", args=[attempt.responses.first().pk])
+    assert instructor_client.get(response_url).status_code == 200
+    assert instructor_client.post(response_url, {}).status_code == 403
+
+
+def test_attempt_changelist_filters(instructor_client, quiz, student):
+    start_attempt(quiz=quiz, student=student)
+    response = instructor_client.get(
+        reverse("admin:quizzes_attempt_changelist"),
+        {"quiz__id__exact": quiz.pk, "state__exact": "in_progress", "is_preview__exact": "0"},
+    )
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 1
+
+
+def test_student_is_sent_to_the_admin_login(client, student):
+    client.force_login(student)
+    response = client.get(reverse("admin:quizzes_question_changelist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_anonymous_is_sent_to_the_admin_login(client):
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
