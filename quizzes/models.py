@@ -429,6 +429,12 @@ class Quiz(models.Model):
     def time_limit(self) -> timedelta | None:
         return timedelta(minutes=self.time_limit_minutes) if self.time_limit_minutes else None
 
+    @property
+    def pass_mark_text(self) -> str:
+        """The pass mark as people write it: "60", "62.5" (not "60.00")."""
+        text = f"{self.pass_mark:f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+
     def is_open_at(self, moment: datetime) -> bool:
         return (self.opens_at is None or self.opens_at <= moment) and (
             self.closes_at is None or moment < self.closes_at
