@@ -142,6 +142,7 @@ _COUNTRIES = _wordset(
     "korea vietnam australia chile peru cuba lithuania latvia estonia albania europe asia "
     "africa"
 ) | {"united states", "great britain", "soviet union", "united kingdom", "new zealand"}
+_COUNTRY_WORDS = frozenset(c for c in _COUNTRIES if " " not in c)
 _DEMONYMS = _wordset(
     "german germans russian russians soviet soviets french english british american americans "
     "italian italians polish japanese chinese spanish dutch austrian austrians hungarian "
@@ -207,7 +208,9 @@ _LIST_ITEM = re.compile(
     r"(?P<place>[^\W\d_a-zß-ÿ][\w-]*(?:\s+[^\W\d_a-zß-ÿ][\w-]*)*)"
 )
 _LIST_GAP = re.compile(r"^\s*[,;]?\s*(?:and\s+)?$")
-_COORDINATED_NAME_BEFORE = re.compile(r"\b[^\W\d_][\w'’-]*\s*(?:,|&|\band|\bor|\bnor)\s*$")
+_COORDINATED_NAME_BEFORE = re.compile(
+    r"\b[^\W\d_][\w'’-]*\s*(?:,|&|\band|\bor|\bnor)\s*(?:the\s+)?$"
+)
 _COORDINATED_NAME_AFTER = re.compile(
     r"^(?:['’]s)?\s*(?:(?:,\s*)?(?:and|or|nor|&)\s+(?:the\s+)?[^\W\d_]|,\s*[^\W\d_][\w-]*\s*(?:,|and|or))"
 )
@@ -378,6 +381,13 @@ def _leaks(key: str, stem_text: str) -> bool:
     return False
 
 
+def _is_demonym(word: str) -> bool:
+    """Egyptian, Israeli: a country's stem plus a nationality ending."""
+    if not word.endswith(("an", "ans", "ese", "ish", "i", "is", "ic")):
+        return False
+    return any(word.startswith(_stem(country)) for country in _COUNTRY_WORDS)
+
+
 def _same_entity(a: str, b: str) -> bool:
     """Two names that share an identifying word (Blomberg / Werner von Blomberg)."""
     return bool({_stem(w) for w in _distinctive(a)} & {_stem(w) for w in _distinctive(b)})
@@ -519,7 +529,7 @@ class _Document:
             return _HEAD_TYPE[words[0]]
         if len(words) > 1 and words[0] in _HEAD_TYPE and _HEAD_TYPE[words[0]] == "water":
             return "water"
-        if key in _DEMONYMS or (len(words) == 1 and words[0].endswith(("ians", "ese"))):
+        if key in _DEMONYMS or (len(words) == 1 and _is_demonym(words[0])):
             return "nationality"
         if len(words) == 1 and words[0].endswith("ism"):
             return "ideology"
@@ -591,14 +601,15 @@ class _Document:
         patterns: dict[str, list[str]] = defaultdict(list)
         for word in counts:
             if len(word) >= 6 and word.isalpha():
-                for i in range(len(word)):
+                for i in range(1, len(word) - 2):
                     patterns[word[:i] + "?" + word[i + 1 :]].append(word)
         for word, n in counts.items():
             if n != 1 or len(word) < 6 or not word.isalpha():
                 continue
             neighbours = (
                 other
-                for i in range(len(word))
+                # Inner letters only: "forces"/"forced" is grammar, not a slip.
+                for i in range(1, len(word) - 2)
                 for other in patterns[word[:i] + "?" + word[i + 1 :]]
                 if other != word and counts[other] >= 2
             )
@@ -749,6 +760,8 @@ def _date_candidates(doc: _Document, sentence: _Sentence) -> list[_Candidate]:
             continue
         stem = _cloze(text, sentence, start, end)
         stem_years = {int(y) for y in re.findall(r"\d{4}", stem)}
+        if year in stem_years:
+            continue  # "A second expedition in 1858 ... on 16 August, 1858": the key leaks
         step = 10 if kind == "decade" else 1
         pool = doc.decades if kind == "decade" else doc.years
         others = _year_distractors(year, pool, stem_years, step)

@@ -1,0 +1,283 @@
+"""The question generator: invariants on any text, the Rapallo bars, the judged set. No database."""
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from quizzes.question_generator import (
+    BLANK,
+    Draft,
+    boilerplate_blocks,
+    derive,
+    sentences,
+)
+
+DATA = Path(__file__).parent / "data" / "generator"
+TEXTS = {path.stem: path.read_text(encoding="utf-8") for path in sorted(DATA.glob("*.txt"))}
+RAPALLO = TEXTS["rapallo"]  # byte-for-byte copy of /work/shared/texts/rapallo.txt
+JUDGED = json.loads((DATA / "judged.json").read_text(encoding="utf-8"))
+CHOICE_KINDS = ("single_choice", "true_false")
+
+
+def assert_invariants(text: str, drafts: list[Draft]) -> None:
+    """What the issue promises for every draft on any input."""
+    blocks = boilerplate_blocks(text)
+    per_sentence: Counter = Counter()
+    for draft in drafts:
+        assert 0 <= draft.source_start <= draft.answer_start < draft.answer_end <= draft.source_end
+        assert draft.source_end <= len(text)
+        key = text[draft.answer_start : draft.answer_end]
+        if draft.kind == "true_false":
+            assert draft.answer in ("True", "False")
+            assert [o.text for o in draft.options] == ["True", "False"]
+        else:
+            assert key == draft.answer
+        folded = [o.text.casefold() for o in draft.options]
+        assert len(set(folded)) == len(folded)
+        for option in draft.options:
+            assert f" {option.text.casefold()} " not in f" {draft.prompt.casefold()} "
+        if draft.kind in CHOICE_KINDS:
+            assert sum(o.correct for o in draft.options) == 1
+        if draft.kind == "single_choice":
+            correct = next(o for o in draft.options if o.correct)
+            assert correct.text == " ".join(draft.answer.split())
+        assert not any(s < draft.source_end and draft.source_start < e for s, e in blocks)
+        per_sentence[(draft.source_start, draft.source_end)] += 1
+    assert all(n <= 2 for n in per_sentence.values())
+
+
+# Invariants
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS))
+def test_invariants_on_the_judged_texts(name):
+    text = TEXTS[name]
+    assert_invariants(text, derive(text))
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS))
+def test_output_is_deterministic(name):
+    assert derive(TEXTS[name]) == derive(TEXTS[name])
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS))
+def test_dates_are_at_most_about_forty_percent(name):
+    drafts = derive(TEXTS[name])
+    dates = [d for d in drafts if d.rule.startswith(("date", "year", "decade"))]
+    assert len(dates) <= max(1, 0.4 * len(drafts))
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS))
+def test_stems_never_open_with_a_pronoun_or_here_there(name):
+    openers = {"he", "she", "it", "they", "this", "these", "those", "here", "there", "his", "its"}
+    for draft in derive(TEXTS[name]):
+        assert draft.prompt.split()[0].casefold() not in openers
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS))
+def test_blanks_stand_in_sentences_of_8_to_45_words(name):
+    text = TEXTS[name]
+    for draft in derive(text):
+        if draft.kind != "ordering":
+            words = text[draft.source_start : draft.source_end].split()
+            assert 8 <= len(words) <= 46  # "16 April, 1922" counts as three words
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS))
+def test_true_false_only_changes_a_date_after_in_or_on(name):
+    text = TEXTS[name]
+    for draft in derive(text):
+        if draft.kind == "true_false":
+            before = text[draft.source_start : draft.answer_start].split()
+            assert before[-1].casefold() in ("in", "on", "the")
+
+
+def test_as_json_has_the_issue_keys():
+    draft = derive(RAPALLO)[0]
+    assert set(draft.as_json()) >= {
+        "kind", "prompt", "options", "answer", "answers", "pairs", "order", "source_start",
+        "source_end", "answer_start", "answer_end", "rule", "warnings", "numeric_value",
+        "numeric_tolerance",
+    }  # fmt: skip
+    json.dumps([d.as_json() for d in derive(RAPALLO)])
+
+
+TEXT_STRATEGY = st.one_of(
+    st.text(max_size=3000),
+    st.text(alphabet=st.sampled_from(list(".,;:!?\"'“”‘’()-–— \n\r\t…")), max_size=500),
+    st.binary(max_size=2000).map(lambda b: b.decode("latin-1")),
+    st.lists(
+        st.sampled_from(
+            [
+                "The Treaty of Versailles was signed in 1919 by Germany and France.",
+                "On 16 April, 1922, Germany and Russia signed the Rapallo Treaty at Rapallo.",
+                "General Werner von Blomberg visited an aviation school at Lipetsk, a gas school "
+                "at Volsk, and a tank school near Kazan on the River Kama in 1928.",
+                "“Dr. J. R. Smith said ‘no’,” wrote the Red Army in the 1920s about 54 pages.",
+                "Join the mailing list",
+                "\r\n",
+                "\n\n",
+                "By 1928 or 1929 all were organized and operational in Germany and Russia.",
+                "It was here that there were about 10 tanks in Kazan in 1930.",
+            ]
+        ),
+        max_size=30,
+    ).map(" ".join),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT_STRATEGY)
+def test_any_text_gives_drafts_or_none_never_an_error(text):
+    drafts = derive(text)
+    assert_invariants(text, drafts)
+    assert all(start < end for start, end in sentences(text))
+
+
+def test_huge_text_still_holds_the_invariants():
+    text = (RAPALLO + "\r\n\r\n") * 40
+    assert_invariants(text, derive(text))
+
+
+def test_crlf_gives_the_same_questions():
+    crlf = RAPALLO.replace("\n", "\r\n")
+    assert [d.prompt for d in derive(crlf)] == [d.prompt for d in derive(RAPALLO)]
+
+
+# Text structure
+
+
+def test_sentences_keep_abbreviations_initials_and_quotes():
+    text = 'Dr. J. R. Smith met Gen. Lee in the U.S. on Monday. "Go!" he said. Then they left.'
+    assert [text[s:e] for s, e in sentences(text)] == [
+        "Dr. J. R. Smith met Gen. Lee in the U.S. on Monday.",
+        '"Go!" he said.',
+        "Then they left.",
+    ]
+
+
+def test_rapallo_boilerplate_lines_are_blocks():
+    lines = RAPALLO.splitlines()
+    clutter = {lines[0], lines[-3], lines[-1]}
+    found = {RAPALLO[s:e] for s, e in boilerplate_blocks(RAPALLO)}
+    assert clutter <= found
+    assert not any(len(block.split()) > 15 for block in found)
+
+
+def test_a_restored_block_is_read():
+    text = (
+        "Home | News | Contact\n\n"
+        "In 1922, the city of Genoa hosted the Genoa Conference of European powers.\n"
+        "Subscribe to the Genoa Conference newsletter in 1922 for the news today.\n"
+    )
+    blocks = boilerplate_blocks(text)
+    newsletter = next(b for b in blocks if "Subscribe" in text[b[0] : b[1]])
+    assert not any(d.source_start >= newsletter[0] for d in derive(text))
+    restored = derive(text, restore=[newsletter])
+    assert any(d.source_start >= newsletter[0] for d in restored)
+
+
+# The Rapallo bars of issue 4
+
+
+@pytest.fixture(scope="module")
+def rapallo():
+    return derive(RAPALLO)
+
+
+def test_rapallo_date_question_keyed_16_april_1922(rapallo):
+    dates = [d for d in rapallo if d.answer == "16 April, 1922" and d.kind == "single_choice"]
+    assert dates
+    assert RAPALLO[dates[0].answer_start : dates[0].answer_end] == "16 April, 1922"
+
+
+def test_rapallo_matching_schools_to_places(rapallo):
+    matching = [d for d in rapallo if d.kind == "matching"]
+    assert [
+        ("aviation", "Lipetsk"),
+        ("gas", "Volsk"),
+        ("tank", "Kazan"),
+    ] in [list(d.pairs) for d in matching]
+
+
+def test_rapallo_fill_in_the_blank_on_the_versailles_treaty(rapallo):
+    blanks = [d for d in rapallo if d.kind == "short_answer" and "Versailles" in d.answer]
+    assert blanks
+    assert all({"Versailles Treaty", "Treaty of Versailles"} <= set(d.answers) for d in blanks)
+
+
+def test_rapallo_nothing_from_the_boilerplate(rapallo):
+    lines = RAPALLO.splitlines()
+    for line in (lines[0], lines[-3], lines[-1]):
+        start = RAPALLO.index(line)
+        assert not any(d.source_start < start + len(line) and start < d.source_end for d in rapallo)
+
+
+def test_rapallo_nothing_from_by_1928_or_1929(rapallo):
+    start = RAPALLO.index("By 1928 or 1929")
+    assert not any(d.source_start <= start < d.source_end for d in rapallo)
+    assert not any("1928" in d.answer or "1929" in d.answer for d in rapallo)
+
+
+def test_rapallo_no_blank_coordinated_with_a_name(rapallo):
+    for draft in rapallo:
+        assert f"and {BLANK}" not in draft.prompt or draft.kind == "numeric"
+        assert f"{BLANK} and " not in draft.prompt
+        assert f"{BLANK} or " not in draft.prompt
+
+
+def test_rapallo_thirdly_and_blocking_are_never_keys(rapallo):
+    assert not any(word in d.answer for d in rapallo for word in ("Thirdly", "Blocking"))
+
+
+def test_rapallo_kazan_is_not_one_name_with_the_river(rapallo):
+    assert not any("Kazan on the River Kama" in d.answer for d in rapallo if d.kind != "matching")
+    for draft in rapallo:
+        assert all("River Kama" not in place for _, place in draft.pairs)
+
+
+def test_rapallo_no_answer_leak(rapallo):
+    for draft in rapallo:
+        if draft.kind in ("short_answer", "single_choice"):
+            assert draft.answer not in draft.prompt
+
+
+def test_rapallo_typos_are_flagged(rapallo):
+    doubled = next(d for d in rapallo if "was was" in d.prompt)
+    assert "the source has a likely typo" in doubled.warnings
+
+
+# The judged set
+
+
+def current_drafts():
+    return [(name, d) for name, text in TEXTS.items() for d in derive(text)]
+
+
+def test_known_wrong_drafts_stay_at_zero():
+    wrong = {
+        (j["text"], j["rule"], j["prompt"], j["answer"]) for j in JUDGED if j["verdict"] == "wrong"
+    }
+    assert wrong, "the judged set keeps the wrong drafts it has seen"
+    produced = {(name, d.rule, d.prompt, d.answer) for name, d in current_drafts()}
+    assert not wrong & produced
+
+
+def test_every_current_draft_is_judged():
+    """A rule change that yields new drafts must be judged before it lands."""
+    judged = {(j["text"], j["rule"], j["prompt"], j["answer"]) for j in JUDGED}
+    unjudged = [
+        (n, d.rule, d.prompt)
+        for n, d in current_drafts()
+        if (n, d.rule, d.prompt, d.answer) not in judged
+    ]
+    assert not unjudged
+
+
+def test_judged_set_covers_more_than_one_text_with_verdicts_and_reasons():
+    assert {j["text"] for j in JUDGED} >= {"rapallo", "hanseatic", "suez", "telegraph"}
+    assert all(j["verdict"] in ("usable", "fixable", "wrong") and j["reason"] for j in JUDGED)
