@@ -1,16 +1,34 @@
 """Student pages: the quiz list, taking an attempt one question at a time, results, the text."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, F, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect, push_url, replace_url
 
-from quizzes.forms import SignupForm
-from quizzes.models import Attempt, Quiz, SourceText, Standing, is_instructor, standings
+from quizzes import grading, passages
+from quizzes.forms import FlagForm, SignupForm, answer_form
+from quizzes.models import (
+    AnswerRefused,
+    Attempt,
+    AttemptNotAllowed,
+    Quiz,
+    Response,
+    SourceText,
+    Standing,
+    is_instructor,
+    standings,
+    start_attempt,
+)
 
 # Home, quiz page, the text, my scores, accounts (owned by the pages engineer)
 
@@ -143,22 +161,368 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 # Taking an attempt (owned by the attempt-flow engineer)
 
+ATTEMPT_PAGE = "quizzes/student/attempt.html"
+TIME_RAN_OUT = "Time ran out: your saved answers were submitted."
 
+
+@dataclass
+class AnswerReview:
+    """One response as the review shows it: answers as text and the excerpt in its paragraph."""
+
+    response: Response
+    your_answer: list[str]
+    correct_answer: list[str]
+    ordered: bool
+    excerpt_text: str
+    context: passages.ExcerptInContext | None
+    text_url: str | None
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _describe_answer(snapshot: dict, answer) -> list[str]:
+    """A stored answer as the lines of text a student reads, from the snapshot alone."""
+    if answer is None:
+        return []
+    kind = snapshot["kind"]
+    options = {option["id"]: option["text"] for option in snapshot.get("options", [])}
+    if kind in (grading.SINGLE_CHOICE, grading.TRUE_FALSE):
+        return [options.get(answer, answer)]
+    if kind in (grading.MULTIPLE_RESPONSE, grading.ORDERING):
+        return [options.get(option_id, option_id) for option_id in answer]
+    if kind == grading.MATCHING:
+        targets = {target["id"]: target["text"] for target in snapshot["targets"]}
+        return [
+            f"{prompt['text']} → {targets.get(answer.get(prompt['id']), 'no match')}"
+            for prompt in snapshot["prompts"]
+        ]
+    return [str(answer)]
+
+
+def _describe_key(snapshot: dict) -> list[str]:
+    """The correct answer as lines of text; only ever called once review is allowed."""
+    kind = snapshot["kind"]
+    if kind == grading.SHORT_ANSWER:
+        return [" or ".join(snapshot["accepted"])]
+    if kind == grading.NUMERIC:
+        tolerance = snapshot["tolerance"]
+        value = _number(snapshot["value"])
+        return [f"{value} (± {_number(tolerance)})" if tolerance else value]
+    if kind == grading.MATCHING:
+        return _describe_answer(snapshot, snapshot["matches"])
+    if kind in (grading.SINGLE_CHOICE, grading.TRUE_FALSE):
+        return _describe_answer(snapshot, snapshot["correct"][0])
+    return _describe_answer(snapshot, snapshot["correct"])
+
+
+def _source_texts(attempt: Attempt, responses: list[Response]) -> dict[int, SourceText]:
+    """The texts these responses quote: the quiz's own, plus at most one query for others."""
+    texts = (
+        {attempt.quiz.source_text_id: attempt.quiz.source_text} if attempt.quiz.source_text else {}
+    )
+    missing = {response.source_text_id for response in responses} - set(texts)
+    if missing:
+        texts.update(SourceText.objects.in_bulk(missing))
+    return texts
+
+
+def _review(response: Response, texts: dict[int, SourceText], *, link_text: bool) -> AnswerReview:
+    snapshot = response.snapshot
+    excerpt = snapshot["excerpt"]
+    text = texts.get(response.source_text_id)
+    context = text and passages.excerpt_in_context(text.body, excerpt["start"], excerpt["end"])
+    if context and context.excerpt != excerpt["text"]:
+        # The text was edited after this attempt started: quote the frozen excerpt on its own.
+        context = None
+    text_url = None
+    if link_text and text:
+        text_url = text.get_absolute_url() + (f"#{context.paragraph.anchor}" if context else "")
+    return AnswerReview(
+        response=response,
+        your_answer=_describe_answer(snapshot, response.answer),
+        correct_answer=_describe_key(snapshot),
+        ordered=snapshot["kind"] == grading.ORDERING,
+        excerpt_text=excerpt["text"],
+        context=context or None,
+        text_url=text_url,
+    )
+
+
+def _student_attempt(request: HttpRequest, pk: int) -> Attempt:
+    """The user's own attempt with its quiz, the quiz's text and every response: two queries."""
+    responses = Response.objects.annotate(source_text_id=F("question__source_text_id"))
+    return get_object_or_404(
+        Attempt.objects.for_student(request.user)
+        .select_related("quiz__source_text")
+        .prefetch_related(Prefetch("responses", queryset=responses)),
+        pk=pk,
+    )
+
+
+def _response_at(attempt: Attempt, position: int) -> tuple[list[Response], Response]:
+    responses = list(attempt.responses.all())
+    if not 1 <= position <= len(responses):
+        raise Http404("This attempt has no such question.")
+    return responses, responses[position - 1]
+
+
+def _time_left(attempt: Attempt, now) -> str:
+    """The countdown as first drawn by the server ("14:05"); app.js takes over from there."""
+    if attempt.deadline is None:
+        return ""
+    seconds = max(0, int((attempt.deadline - now).total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02}:{rest % 60:02}" if hours else f"{rest // 60}:{rest % 60:02}"
+
+
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    """Redirect; as a client redirect for htmx, which would otherwise swap the page into a card."""
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def _question_url(attempt: Attempt, position: int) -> str:
+    return reverse("quizzes:attempt_question", args=[attempt.pk, position])
+
+
+def _result_url(attempt: Attempt) -> str:
+    return reverse("quizzes:attempt_result", args=[attempt.pk])
+
+
+def _closed_attempt(
+    request: HttpRequest, attempt: Attempt, *, answering=False
+) -> HttpResponse | None:
+    """Where to send a request for an attempt that is over; None while it is open and in time."""
+    if attempt.is_in_progress and attempt.is_overdue():
+        # The server is the authority on time: close it now with what was saved.
+        attempt.finish()
+        message = TIME_RAN_OUT
+        if answering:
+            message = "Time ran out before this answer arrived, so it was not saved. " + message
+        messages.warning(request, message)
+    if not attempt.is_in_progress:
+        return _go(request, _result_url(attempt))
+    return None
+
+
+def _render_question(
+    request: HttpRequest,
+    attempt: Attempt,
+    responses: list[Response],
+    response: Response,
+    *,
+    form=None,
+    notice: str = "",
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The question page, or for htmx the question card plus the navigator out of band."""
+    quiz = attempt.quiz
+    immediate = quiz.feedback == Quiz.Feedback.IMMEDIATE
+    locked = immediate and response.is_answered
+    feedback = None
+    if locked:
+        feedback = _review(
+            response, _source_texts(attempt, [response]), link_text=quiz.text_during_quiz
+        )
+    position, total = response.position, len(responses)
+    now = timezone.now()
+    context = {
+        "attempt": attempt,
+        "quiz": quiz,
+        "responses": responses,
+        "response": response,
+        "snapshot": response.snapshot,
+        "position": position,
+        "total": total,
+        "answered_count": sum(1 for item in responses if item.is_answered),
+        "previous_position": position - 1 if position > 1 else None,
+        "next_position": position + 1 if position < total else None,
+        "form": form or answer_form(response),
+        "immediate": immediate,
+        "locked": locked,
+        "feedback": feedback,
+        "notice": notice,
+        "error": error,
+        "now": now,
+        "time_left": _time_left(attempt, now),
+    }
+    template = ATTEMPT_PAGE
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#question-update"
+    page = render(request, template, context, status=status)
+    if request.htmx and request.method == "POST":
+        shown = _question_url(attempt, position)
+        # A new history entry only when the card moved on; otherwise keep Back meaningful.
+        if request.path != shown:
+            push_url(page, shown)
+        else:
+            replace_url(page, shown)
+    return page
+
+
+@require_POST
+@login_required
+@vary_on_headers("HX-Request")
 def start_quiz(request: HttpRequest, slug: str) -> HttpResponse:
-    raise NotImplementedError
+    """Start or resume the user's attempt (instructors: a preview) at its first open question."""
+    quiz = get_object_or_404(Quiz.objects.available_to(request.user), slug=slug)
+    try:
+        attempt = start_attempt(quiz=quiz, student=request.user)
+    except AttemptNotAllowed as refused:
+        messages.error(request, str(refused))
+        return _go(request, quiz.get_absolute_url())
+    position = (
+        attempt.responses.filter(answered_at__isnull=True)
+        .order_by("position")
+        .values_list("position", flat=True)
+        .first()
+    )
+    return _go(request, _question_url(attempt, position or 1))
 
 
+@require_http_methods(["GET", "POST"])
+@login_required
+@never_cache
+@vary_on_headers("HX-Request")
 def attempt_question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
-    raise NotImplementedError
+    """One question of an attempt (attempt.html); POST saves the answer and shows the next card."""
+    attempt = _student_attempt(request, pk)
+    if closed := _closed_attempt(request, attempt, answering=request.method == "POST"):
+        return closed
+    responses, response = _response_at(attempt, position)
+    if request.method == "GET":
+        return _render_question(request, attempt, responses, response)
+
+    immediate = attempt.quiz.feedback == Quiz.Feedback.IMMEDIATE
+    if immediate and response.is_answered:
+        return _render_question(
+            request,
+            attempt,
+            responses,
+            response,
+            error="You have already answered this question; with feedback shown, it cannot change.",
+        )
+    form = answer_form(response, request.POST)
+    if not form.is_valid():
+        return _render_question(request, attempt, responses, response, form=form)
+    try:
+        response.save_answer(form.answer())
+    except AnswerRefused as refused:
+        return _render_question(
+            request, attempt, responses, response, form=form, error=str(refused)
+        )
+
+    saved = f"Your answer to question {position} was saved."
+    if immediate:
+        shown = response
+    elif position < len(responses):
+        shown = responses[position]
+    else:
+        messages.success(request, saved)
+        return _go(request, reverse("quizzes:finish_attempt", args=[attempt.pk]))
+    if not request.htmx:
+        if not immediate:
+            messages.success(request, saved)
+        return redirect(_question_url(attempt, shown.position))
+    return _render_question(request, attempt, responses, shown, notice="" if immediate else saved)
 
 
+@require_POST
+@login_required
+@never_cache
+@vary_on_headers("HX-Request")
 def toggle_flag(request: HttpRequest, pk: int, position: int) -> HttpResponse:
-    raise NotImplementedError
+    """Flag a question for review or clear the flag; htmx swaps the flag button and navigator."""
+    attempt = _student_attempt(request, pk)
+    if closed := _closed_attempt(request, attempt):
+        return closed
+    responses, response = _response_at(attempt, position)
+    form = FlagForm(request.POST)
+    if form.is_valid():
+        response.flagged = form.cleaned_data["flagged"]
+        response.save(update_fields=["flagged"])
+    if not request.htmx:
+        return redirect(_question_url(attempt, position))
+    context = {
+        "attempt": attempt,
+        "responses": responses,
+        "response": response,
+        "position": position,
+    }
+    return render(request, ATTEMPT_PAGE + "#flag-update", context)
 
 
+@require_http_methods(["GET", "POST"])
+@login_required
+@never_cache
+@vary_on_headers("HX-Request")
 def finish_attempt(request: HttpRequest, pk: int) -> HttpResponse:
-    raise NotImplementedError
+    """GET: summary of unanswered and flagged questions (attempt_finish.html); POST: submit once."""
+    attempt = _student_attempt(request, pk)
+    # A replayed or double-clicked submit finds the attempt closed and just goes to the results.
+    if closed := _closed_attempt(request, attempt):
+        return closed
+    if request.method == "POST":
+        if attempt.finish():
+            if attempt.state == Attempt.State.EXPIRED:
+                messages.warning(request, TIME_RAN_OUT)
+            else:
+                messages.success(request, "Your answers were submitted.")
+        return _go(request, _result_url(attempt))
+    responses = list(attempt.responses.all())
+    now = timezone.now()
+    return render(
+        request,
+        "quizzes/student/attempt_finish.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "responses": responses,
+            "total": len(responses),
+            "answered": [item for item in responses if item.is_answered],
+            "unanswered": [item for item in responses if not item.is_answered],
+            "flagged": [item for item in responses if item.flagged],
+            "now": now,
+            "time_left": _time_left(attempt, now),
+        },
+    )
 
 
+@require_GET
+@login_required
+@never_cache
 def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
-    raise NotImplementedError
+    """Score, pass or fail, and every answer reviewed against the key and the text."""
+    attempt = _student_attempt(request, pk)
+    if attempt.is_in_progress and attempt.is_overdue():
+        attempt.finish()
+        messages.warning(request, TIME_RAN_OUT)
+    if attempt.is_in_progress:
+        responses = list(attempt.responses.all())
+        first_open = next((item.position for item in responses if not item.is_answered), 1)
+        return redirect(_question_url(attempt, first_open))
+    quiz = attempt.quiz
+    responses = list(attempt.responses.all())
+    texts = _source_texts(attempt, responses)
+    standing = standings(request.user, [quiz])[quiz.pk]
+    can_retake = standing.in_progress is None and (
+        attempt.is_preview
+        or (quiz.is_published and quiz.is_open_at(timezone.now()) and standing.attempts_left != 0)
+    )
+    return render(
+        request,
+        "quizzes/student/attempt_result.html",
+        {
+            "attempt": attempt,
+            "quiz": quiz,
+            "result": attempt.result,
+            "passed": attempt.passed(),
+            "reviews": [_review(item, texts, link_text=True) for item in responses],
+            "standing": standing,
+            "can_retake": can_retake,
+        },
+    )
