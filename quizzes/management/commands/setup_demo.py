@@ -46,7 +46,7 @@ class Command(BaseCommand):
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS("Demo ready. Log in as:"))
         for username, role, new_password in logins:
-            shown = new_password or "(unchanged; use --reset-passwords or DEMO_PASSWORD)"
+            shown = new_password or "(kept from an earlier run; --reset-passwords sets a new one)"
             self.stdout.write(f"  {role:<10} username: {username:<12} password: {shown}")
 
     def demo_user(
