@@ -5,7 +5,6 @@ Authored text is always escaped: only format_html builds markup here.
 """
 
 from django.contrib import admin, messages
-from django.db import models
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
@@ -16,6 +15,7 @@ from quizzes.admin_forms import (
     ChoiceInlineFormSet,
     MatchPairInlineFormSet,
     QuestionAdminForm,
+    SourceTextAdminForm,
 )
 from quizzes.models import (
     AcceptedAnswer,
@@ -42,11 +42,10 @@ admin.site.index_title = "Texts, questions and quizzes"
 class SourceTextAdmin(admin.ModelAdmin):
     # SourceText.clean refuses body edits that would move a question's excerpt; the model form
     # runs it and shows the message on the body field.
+    form = SourceTextAdminForm
     list_display = ["title", "publisher", "published_on", "question_count", "updated_at"]
     search_fields = ["title", "body", "publisher", "page_title"]
     prepopulated_fields = {"slug": ["title"]}
-    # A URL typed without a scheme means https (Django 6's default; 5.2 warns otherwise).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["title", "slug", "body"]}),
         ("Attribution", {"fields": ["publisher", "page_title", "url", "published_on"]}),
@@ -301,6 +300,18 @@ class QuizAdmin(admin.ModelAdmin):
         if not change and obj.owner_id is None:
             obj.owner = request.user
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        unpublished = form.instance.questions.exclude(status=Question.Status.PUBLISHED)
+        if unpublished:
+            names = ", ".join(f"“{question}”" for question in unpublished)
+            self.message_user(
+                request,
+                f"Not every question of this quiz is published: {names}. Students would still "
+                "meet them; publish them or take them out of the quiz.",
+                messages.WARNING,
+            )
 
     @admin.display(description="questions", ordering="question_total")
     def question_count(self, quiz: Quiz) -> int:

@@ -5,7 +5,25 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from quizzes import passages
-from quizzes.models import Question
+from quizzes.models import Question, SourceText
+
+
+def normalise_newlines(value: str) -> str:
+    """Browsers post textareas with CRLF line ends; stored texts and offsets use LF."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class SourceTextAdminForm(forms.ModelForm):
+    # A URL typed without a scheme means https (Django 6's default; 5.2 warns otherwise).
+    url = forms.URLField(label="URL", max_length=500, required=False, assume_scheme="https")
+
+    class Meta:
+        model = SourceText
+        fields = ["title", "slug", "body", "publisher", "page_title", "url", "published_on"]
+
+    def clean_body(self) -> str:
+        # Without this, saving an unchanged text from the browser would "move" every excerpt.
+        return normalise_newlines(self.cleaned_data["body"])
 
 
 class QuestionAdminForm(forms.ModelForm):
@@ -49,8 +67,7 @@ class QuestionAdminForm(forms.ModelForm):
         # Forget the old offsets first, so the model never checks a stale span against a new text.
         self.instance.excerpt_start = self.instance.excerpt_end = None
         if source_text is not None and excerpt:
-            # Browsers submit textareas with CRLF line ends; the stored text uses LF.
-            excerpt = excerpt.replace("\r\n", "\n")
+            excerpt = normalise_newlines(excerpt)
             try:
                 start, end = passages.locate_excerpt(source_text.body, excerpt)
             except passages.ExcerptError as error:

@@ -289,6 +289,19 @@ def test_source_text_edit_that_moves_excerpts_is_refused(instructor_client):
     assert instructor_client.post(url, data).status_code == 302
 
 
+def test_source_text_saved_from_a_browser_keeps_its_excerpts(instructor_client):
+    """Browsers post CRLF line ends: an unchanged text must save, and be stored with LF."""
+    question = SingleChoiceQuestionFactory()
+    text = question.source_text
+    url = reverse("admin:quizzes_sourcetext_change", args=[text.pk])
+    body = text.body.replace("\n", "\r\n")
+    response = instructor_client.post(url, {"title": text.title, "slug": text.slug, "body": body})
+    assert response.status_code == 302
+    text.refresh_from_db()
+    assert "\r" not in text.body
+    assert len(text.paragraphs()) == 3
+
+
 def test_add_quiz_sets_owner_and_orders_questions(instructor_client, instructor):
     text = SourceTextFactory()
     first, second = SingleChoiceQuestionFactory.create_batch(2, source_text=text)
@@ -317,6 +330,22 @@ def test_add_quiz_sets_owner_and_orders_questions(instructor_client, instructor)
     quiz = Quiz.objects.get(slug="practice")
     assert quiz.owner == instructor
     assert [slot.question for slot in quiz.quiz_questions.all()] == [second, first]
+
+
+def test_quiz_with_a_draft_question_warns(instructor_client):
+    text = SourceTextFactory()
+    draft = SingleChoiceQuestionFactory(source_text=text, status=Question.Status.DRAFT)
+    data = {
+        "title": "Practice",
+        "slug": "practice",
+        "source_text": str(text.pk),
+        "grading_method": "highest",
+        "feedback": "immediate",
+        "pass_mark": "50",
+        **inline_data("quiz_questions", [{"position": "1", "question": str(draft.pk)}]),
+    }
+    response = instructor_client.post(reverse("admin:quizzes_quiz_add"), data, follow=True)
+    assert "Not every question of this quiz is published" in response.text
 
 
 def test_quiz_change_page_links_to_preview(instructor_client):
