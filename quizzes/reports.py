@@ -1,0 +1,646 @@
+"""What instructors read: item analysis, gradebook, course overview, the text heatmap, exports.
+
+Each report reads the database in a fixed number of queries whatever the size of the class: one
+pass over the responses (or attempts), grouped in Python, with the arithmetic in statistics.py.
+"""
+
+import csv
+import io
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import pairwise
+from statistics import fmean
+
+from django.db.models import F, FloatField
+from django.db.models.functions import Cast
+
+from quizzes import grading, passages, statistics
+from quizzes.models import Attempt, Question, Quiz, QuizQuestion, Response, SourceText
+
+FIRST, LAST, BEST, ALL = "first", "last", "best", "all"
+ATTEMPT_CHOICES = {
+    FIRST: "First attempt of each student",
+    LAST: "Last attempt of each student",
+    BEST: "Best attempt of each student",
+    ALL: "All attempts",
+}
+_DEFAULT_FOR_GRADING = {
+    grading.HIGHEST: BEST,
+    grading.FIRST: FIRST,
+    grading.LAST: LAST,
+    grading.AVERAGE: ALL,
+}
+DISTRACTOR_KINDS = {
+    grading.SINGLE_CHOICE,
+    grading.MULTIPLE_RESPONSE,
+    grading.TRUE_FALSE,
+    grading.SHORT_ANSWER,
+    grading.NUMERIC,
+}
+
+
+def default_attempts(quiz: Quiz) -> str:
+    """The attempts that make the grade: the best ones when grading by the highest, etc."""
+    return _DEFAULT_FOR_GRADING.get(quiz.grading_method, ALL)
+
+
+# Item analysis
+
+
+@dataclass(frozen=True)
+class QuestionReport:
+    position: int
+    question: Question
+    stats: statistics.QuestionStats
+    distractors: statistics.DistractorTable | None
+
+
+@dataclass(frozen=True)
+class QuizReport:
+    quiz: Quiz
+    attempts: str
+    analysis: statistics.ItemAnalysis
+    questions: tuple[QuestionReport, ...]
+
+    @property
+    def flagged(self) -> list[QuestionReport]:
+        return [item for item in self.questions if item.stats.flags]
+
+
+def _slots(quiz: Quiz) -> list[QuizQuestion]:
+    """The quiz's questions with their texts and options: two queries."""
+    return list(
+        quiz.quiz_questions.select_related("question__source_text")
+        .prefetch_related("question__choices")
+        .order_by("position", "pk")
+    )
+
+
+def random_guess(question: Question) -> float | None:
+    """The expected fraction for a random answer (Moodle's): 1/n options for single choice."""
+    if question.kind == grading.SINGLE_CHOICE:
+        options = list(question.choices.all())
+        return sum(1 for c in options if c.is_correct) / len(options) if options else None
+    if question.kind == grading.TRUE_FALSE:
+        return 0.5
+    return 0.0
+
+
+def choose_attempts(attempts: dict[int, tuple[int, int, float]], which: str) -> list[int]:
+    """Attempt ids to analyse from {id: (student id, number, score)}, in a stable order.
+
+    best: the highest score, the earlier attempt on a tie.
+    """
+    if which not in ATTEMPT_CHOICES:
+        raise ValueError(f"Unknown attempt choice: {which!r}")
+    ordered = sorted(attempts.items(), key=lambda item: (item[1][0], item[1][1]))
+    if which == ALL:
+        return [attempt_id for attempt_id, _ in ordered]
+    chosen: dict[int, tuple[int, tuple[int, int, float]]] = {}
+    for attempt_id, meta in ordered:
+        student = meta[0]
+        current = chosen.get(student)
+        if current is None or which == LAST or (which == BEST and meta[2] > current[1][2]):
+            chosen[student] = (attempt_id, meta)
+    return [attempt_id for attempt_id, _ in chosen.values()]
+
+
+def _picks(kind: str, answer) -> list[str] | None:
+    if answer is None:
+        return None
+    if kind == grading.MULTIPLE_RESPONSE:
+        return [str(item) for item in answer]
+    if kind in (grading.SHORT_ANSWER, grading.NUMERIC):
+        text = grading.normalise_text(str(answer))
+        return [text] if text else None
+    return [str(answer)]
+
+
+def _distractor_table(
+    question: Question, totals: list[float], answers: list, right: list[bool]
+) -> statistics.DistractorTable | None:
+    kind = question.kind
+    if kind not in DISTRACTOR_KINDS:
+        return None
+    picks = [_picks(kind, answer) for answer in answers]
+    if kind == grading.TRUE_FALSE:
+        options = [("true", "True"), ("false", "False")]
+        correct = ["true" if question.statement_is_true else "false"]
+    elif kind in (grading.SHORT_ANSWER, grading.NUMERIC):
+        texts = [pick[0] if pick else None for pick in picks]
+        wrong = statistics.common_wrong_answers(texts, is_right=right)
+        # Right answers are pooled into one row: the table is about the wrong ones.
+        picks = [
+            ["(accepted answers)"] if is_right and pick else pick
+            for pick, is_right in zip(picks, right, strict=True)
+        ]
+        options = [("(accepted answers)", "Accepted answers"), *((t, f"“{t}”") for t, _ in wrong)]
+        correct = ["(accepted answers)"]
+    else:
+        choices = list(question.choices.all())
+        options = [(str(choice.pk), choice.text) for choice in choices]
+        correct = [str(choice.pk) for choice in choices if choice.is_correct]
+        known = {key for key, _ in options}
+        seen = {key for pick in picks if pick for key in pick}
+        options += [(key, f"Deleted option #{key}") for key in sorted(seen - known)]
+    return statistics.distractors(totals=totals, picks=picks, options=options, correct=correct)
+
+
+def item_analysis(quiz: Quiz, attempts: str = ALL) -> QuizReport:
+    """Moodle's item analysis of the quiz's counted attempts (previews never): three queries.
+
+    The questions are those in the quiz now, in quiz order; an attempt without a response to one
+    of them (the question was added later) counts 0 for it. Option labels and the random-guess
+    score come from the live questions; option ids survive edits because they are Choice pks.
+    """
+    slots = _slots(quiz)
+    column = {slot.question_id: index for index, slot in enumerate(slots)}
+    keep_answers = {slot.question_id for slot in slots if slot.question.kind in DISTRACTOR_KINDS}
+    meta: dict[int, tuple[int, int, float]] = {}
+    marks: dict[int, list[float]] = {}
+    answers: dict[int, dict[int, tuple]] = defaultdict(dict)
+    points = [float(slot.effective_points) for slot in slots]
+    seen_points = [False] * len(slots)
+    rows = (
+        Response.objects.filter(attempt__quiz=quiz, attempt__is_preview=False)
+        .exclude(attempt__state=Attempt.State.IN_PROGRESS)
+        .values_list(
+            "attempt_id",
+            "attempt__student_id",
+            "attempt__number",
+            Cast("attempt__score", FloatField()),
+            "question_id",
+            Cast("marks", FloatField()),
+            Cast("points", FloatField()),
+            "answer",
+        )
+    )
+    width = len(slots)
+    for attempt_id, student_id, number, score, question_id, mark, point, answer in rows:
+        index = column.get(question_id)
+        if index is None:
+            continue
+        row = marks.get(attempt_id)
+        if row is None:
+            row = marks[attempt_id] = [0.0] * width
+            meta[attempt_id] = (student_id, number, score or 0.0)
+        row[index] = mark or 0.0
+        if not seen_points[index]:
+            # Marks are out of the points frozen when the attempt started.
+            points[index], seen_points[index] = point, True
+        if question_id in keep_answers:
+            answers[question_id][attempt_id] = (answer, mark or 0.0, point)
+    chosen = choose_attempts(meta, attempts)
+    table = [marks[attempt_id] for attempt_id in chosen]
+    analysis = statistics.analyse(
+        points, table, random_guesses=[random_guess(slot.question) for slot in slots]
+    )
+    totals = list(analysis.totals)
+    reports = []
+    for index, slot in enumerate(slots):
+        table_for = None
+        if slot.question_id in keep_answers:
+            given = answers[slot.question_id]
+            per_attempt = [given.get(attempt_id, (None, 0.0, 1.0)) for attempt_id in chosen]
+            table_for = _distractor_table(
+                slot.question,
+                totals,
+                [answer for answer, _, _ in per_attempt],
+                [mark >= point > 0 for _, mark, point in per_attempt],
+            )
+        reports.append(
+            QuestionReport(
+                position=index + 1,
+                question=slot.question,
+                stats=analysis.questions[index],
+                distractors=table_for,
+            )
+        )
+    return QuizReport(quiz=quiz, attempts=attempts, analysis=analysis, questions=tuple(reports))
+
+
+def report_as_dict(report: QuizReport) -> dict:
+    """The item analysis as plain JSON-ready values (None where a figure is undefined)."""
+    quiz = report.analysis.quiz
+    return {
+        "quiz": report.quiz.slug,
+        "attempts_analysed": report.attempts,
+        "summary": {
+            "attempts": quiz.attempts,
+            "questions": quiz.questions,
+            "max_total": quiz.max_total,
+            "mean": quiz.mean,
+            "median": quiz.median,
+            "sd": quiz.sd,
+            "skewness": quiz.skewness,
+            "kurtosis": quiz.kurtosis,
+            "cic": quiz.cic,
+            "error_ratio": quiz.error_ratio,
+            "standard_error": quiz.standard_error,
+        },
+        "questions": [
+            {
+                "position": item.position,
+                "question_id": item.question.pk,
+                "kind": item.question.kind,
+                "prompt": item.question.prompt,
+                "max_mark": item.stats.max_mark,
+                "facility": item.stats.facility,
+                "sd": item.stats.sd,
+                "random_guess": item.stats.random_guess,
+                "intended_weight": item.stats.intended_weight,
+                "effective_weight": item.stats.effective_weight,
+                "discrimination_index": item.stats.discrimination_index,
+                "discriminative_efficiency": item.stats.discriminative_efficiency,
+                "flags": list(item.stats.flags),
+            }
+            for item in report.questions
+        ],
+    }
+
+
+# Gradebook and overview
+
+
+@dataclass
+class GradebookRow:
+    student: object
+    quiz: Quiz
+    attempts: list[Attempt] = field(default_factory=list)
+
+    @property
+    def percents(self) -> list[float]:
+        return [attempt.result.percent for attempt in self.attempts]
+
+    @property
+    def grade(self) -> float | None:
+        return grading.overall_grade(self.quiz.grading_method, self.percents)
+
+    @property
+    def best(self) -> float | None:
+        return max(self.percents, default=None)
+
+    @property
+    def last(self) -> float | None:
+        return self.percents[-1] if self.percents else None
+
+    @property
+    def last_attempt(self) -> Attempt | None:
+        return self.attempts[-1] if self.attempts else None
+
+    @property
+    def time_taken(self) -> timedelta | None:
+        attempt = self.last_attempt
+        return attempt and attempt.submitted_at - attempt.started_at
+
+    @property
+    def submitted_at(self) -> datetime | None:
+        return self.last_attempt and self.last_attempt.submitted_at
+
+    @property
+    def passed(self) -> bool | None:
+        grade = self.grade
+        return None if grade is None else grade >= float(self.quiz.pass_mark)
+
+
+SORTS = {
+    "student": lambda row: row.student.get_username().casefold(),
+    "attempts": lambda row: len(row.attempts),
+    "grade": lambda row: row.grade,
+    "best": lambda row: row.best,
+    "last": lambda row: row.last,
+    "time": lambda row: row.time_taken,
+    "submitted": lambda row: row.submitted_at,
+}
+STATUSES = {"": "Everyone", "passed": "Passed", "failed": "Not passed"}
+
+
+def gradebook(
+    quiz: Quiz, *, search: str = "", status: str = "", sort: str = "student", desc: bool = False
+) -> list[GradebookRow]:
+    """One row per student with counted attempts at the quiz: one query."""
+    attempts = (
+        Attempt.objects.filter(quiz=quiz)
+        .counted()
+        .select_related("student")
+        .order_by("student_id", "started_at", "pk")
+    )
+    if search:
+        attempts = attempts.filter(student__username__icontains=search)
+    rows: dict[int, GradebookRow] = {}
+    for attempt in attempts:
+        attempt.quiz = quiz
+        row = rows.setdefault(attempt.student_id, GradebookRow(student=attempt.student, quiz=quiz))
+        row.attempts.append(attempt)
+    result = list(rows.values())
+    if status == "passed":
+        result = [row for row in result if row.passed]
+    elif status == "failed":
+        result = [row for row in result if row.passed is False]
+    key = SORTS.get(sort, SORTS["student"])
+    # Rows without a value (None) sort last whichever the direction.
+    present = sorted((r for r in result if key(r) is not None), key=key, reverse=desc)
+    return present + [r for r in result if key(r) is None]
+
+
+@dataclass(frozen=True)
+class QuizOverview:
+    quiz: Quiz
+    attempts: int
+    students: int
+    mean: float | None
+    median: float | None
+    pass_rate: float | None
+    last_activity: datetime | None
+
+
+def course_overview(quizzes: Iterable[Quiz]) -> list[QuizOverview]:
+    """Per quiz: attempts, students, mean and median grade, pass rate, last activity: one query.
+
+    Mean, median and pass rate are over the students' grades under each quiz's grading method.
+    """
+    quizzes = list(quizzes)
+    by_quiz: dict[int, dict[int, list]] = {quiz.pk: defaultdict(list) for quiz in quizzes}
+    rows = (
+        Attempt.objects.filter(quiz__in=quizzes)
+        .counted()
+        .order_by("started_at", "pk")
+        .values_list("quiz_id", "student_id", "score", "max_score", "submitted_at")
+    )
+    for quiz_id, student_id, score, max_score, submitted_at in rows:
+        result = grading.Score(earned=score, possible=max_score)
+        by_quiz[quiz_id][student_id].append((result.percent, submitted_at))
+    overview = []
+    for quiz in quizzes:
+        students = by_quiz[quiz.pk]
+        grades = [
+            grading.overall_grade(quiz.grading_method, [p for p, _ in items])
+            for items in students.values()
+        ]
+        moments = [moment for items in students.values() for _, moment in items]
+        overview.append(
+            QuizOverview(
+                quiz=quiz,
+                attempts=len(moments),
+                students=len(students),
+                mean=fmean(grades) if grades else None,
+                median=statistics.median(grades),
+                pass_rate=(
+                    100 * sum(g >= float(quiz.pass_mark) for g in grades) / len(grades)
+                    if grades
+                    else None
+                ),
+                last_activity=max(moments, default=None),
+            )
+        )
+    return overview
+
+
+# The text heatmap
+
+
+BUCKETS = 5
+
+
+def heat_bucket(facility: float | None) -> int | None:
+    """1 (facility under 20 %) to 5 (80 % and over); None when unknown."""
+    if facility is None:
+        return None
+    return min(BUCKETS, max(1, int(facility // (100 / BUCKETS)) + 1))
+
+
+@dataclass(frozen=True)
+class HeatSegment:
+    text: str
+    questions: tuple[QuestionReport, ...] = ()
+
+    @property
+    def facility(self) -> float | None:
+        known = [q.stats.facility for q in self.questions if q.stats.facility is not None]
+        return fmean(known) if known else None
+
+    @property
+    def bucket(self) -> int | None:
+        return heat_bucket(self.facility)
+
+    @property
+    def key(self) -> str:
+        return "-".join(str(q.position) for q in self.questions)
+
+
+@dataclass(frozen=True)
+class HeatText:
+    text: SourceText
+    paragraphs: tuple[tuple[HeatSegment, ...], ...]
+    questions: tuple[QuestionReport, ...]
+    excerpts: tuple[HeatSegment, ...]  # each distinct cited run, for the notes
+
+
+def heat_segments(
+    body: str, spans: list[tuple[int, int, QuestionReport]]
+) -> list[list[HeatSegment]]:
+    """The text's paragraphs cut at every excerpt boundary, each piece with its questions."""
+    result = []
+    for paragraph in passages.paragraphs(body):
+        cuts = {paragraph.start, paragraph.end}
+        for start, end, _ in spans:
+            cuts.update(c for c in (start, end) if paragraph.start < c < paragraph.end)
+        ordered = sorted(cuts)
+        pieces = []
+        for start, end in pairwise(ordered):
+            covering = tuple(item for s, e, item in spans if s <= start and end <= e)
+            pieces.append(HeatSegment(text=body[start:end], questions=covering))
+        result.append(pieces)
+    return result
+
+
+def text_heatmap(report: QuizReport) -> list[HeatText]:
+    """Each source text of the quiz with its excerpts shaded by their questions' facility."""
+    by_text: dict[int, list[QuestionReport]] = defaultdict(list)
+    texts: dict[int, SourceText] = {}
+    for item in report.questions:
+        texts[item.question.source_text_id] = item.question.source_text
+        by_text[item.question.source_text_id].append(item)
+    heat = []
+    for text_id, items in by_text.items():
+        text = texts[text_id]
+        spans = [(item.question.excerpt_start, item.question.excerpt_end, item) for item in items]
+        paragraphs = heat_segments(text.body, spans)
+        excerpts = {}
+        for piece in (p for para in paragraphs for p in para if p.questions):
+            excerpts.setdefault(piece.key, piece)
+        heat.append(
+            HeatText(
+                text=text,
+                paragraphs=tuple(tuple(p) for p in paragraphs),
+                questions=tuple(items),
+                excerpts=tuple(excerpts.values()),
+            )
+        )
+    return heat
+
+
+# Exports
+
+
+def answer_text(snapshot: dict, answer) -> str:
+    """A stored answer in words, as a spreadsheet cell."""
+    if answer is None:
+        return ""
+    kind = snapshot.get("kind")
+    labels = {o["id"]: o["text"] for o in snapshot.get("options", [])}
+    if kind in (grading.SINGLE_CHOICE, grading.TRUE_FALSE):
+        return labels.get(str(answer), str(answer))
+    if kind == grading.MULTIPLE_RESPONSE:
+        return "; ".join(labels.get(str(item), str(item)) for item in answer)
+    if kind == grading.ORDERING:
+        return " > ".join(labels.get(str(item), str(item)) for item in answer)
+    if kind == grading.MATCHING:
+        prompts = {p["id"]: p["text"] for p in snapshot.get("prompts", [])}
+        targets = {t["id"]: t["text"] for t in snapshot.get("targets", [])}
+        return "; ".join(
+            f"{prompts.get(p, p)} → {targets.get(t, t)}" for p, t in dict(answer).items()
+        )
+    return answer if isinstance(answer, str) else json.dumps(answer)
+
+
+def _csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
+    """CSV text in chunks, starting with a BOM so spreadsheets read it as UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(header)
+    for number, row in enumerate(rows, start=1):
+        writer.writerow(["" if value is None else value for value in row])
+        if number % 500 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _iso(moment: datetime | None) -> str:
+    return moment.isoformat() if moment else ""
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def grades_csv(quizzes: Iterable[Quiz]) -> Iterator[str]:
+    """One row per student and quiz: one query per quiz."""
+    header = ["quiz", "student", "email", "attempts", "grade_percent", "grading_method"]
+    header += ["best_percent", "last_percent", "passed", "last_submitted_at"]
+
+    def rows():
+        for quiz in quizzes:
+            for row in gradebook(quiz):
+                yield [
+                    quiz.slug,
+                    row.student.get_username(),
+                    row.student.email,
+                    len(row.attempts),
+                    _percent(row.grade),
+                    quiz.grading_method,
+                    _percent(row.best),
+                    _percent(row.last),
+                    "yes" if row.passed else "no",
+                    _iso(row.submitted_at),
+                ]
+
+    return _csv_lines(header, rows())
+
+
+def attempts_csv(quiz: Quiz) -> Iterator[str]:
+    """One row per counted attempt: one query."""
+    header = ["quiz", "student", "attempt_id", "attempt_number", "state", "started_at"]
+    header += ["submitted_at", "seconds_taken", "score", "max_score", "percent", "passed"]
+    attempts = (
+        Attempt.objects.filter(quiz=quiz)
+        .counted()
+        .select_related("student")
+        .order_by("student__username", "number")
+    )
+
+    def rows():
+        for attempt in attempts.iterator(chunk_size=2000):
+            attempt.quiz = quiz
+            yield [
+                quiz.slug,
+                attempt.student.get_username(),
+                attempt.pk,
+                attempt.number,
+                attempt.state,
+                _iso(attempt.started_at),
+                _iso(attempt.submitted_at),
+                int((attempt.submitted_at - attempt.started_at).total_seconds()),
+                attempt.score,
+                attempt.max_score,
+                _percent(attempt.result.percent),
+                "yes" if attempt.passed() else "no",
+            ]
+
+    return _csv_lines(header, rows())
+
+
+def responses_csv(quiz: Quiz) -> Iterator[str]:
+    """One row per counted attempt and question: one query, streamed."""
+    header = ["quiz", "student", "attempt_id", "attempt_number", "question_id", "position"]
+    header += ["kind", "prompt", "answer", "marks", "max_marks", "answered_at"]
+    header += ["attempt_started_at", "attempt_submitted_at"]
+    responses = (
+        Response.objects.filter(attempt__quiz=quiz, attempt__is_preview=False)
+        .exclude(attempt__state=Attempt.State.IN_PROGRESS)
+        .order_by("attempt__student__username", "attempt__number", "position")
+        .values_list(
+            F("attempt__student__username"),
+            "attempt_id",
+            "attempt__number",
+            "question_id",
+            "position",
+            "snapshot",
+            "answer",
+            "marks",
+            "points",
+            "answered_at",
+            "attempt__started_at",
+            "attempt__submitted_at",
+        )
+    )
+
+    def rows():
+        for (
+            username,
+            attempt_id,
+            number,
+            question_id,
+            position,
+            snapshot,
+            answer,
+            marks,
+            points,
+            answered_at,
+            started_at,
+            submitted_at,
+        ) in responses.iterator(chunk_size=2000):
+            yield [
+                quiz.slug,
+                username,
+                attempt_id,
+                number,
+                question_id,
+                position,
+                snapshot.get("kind", ""),
+                snapshot.get("prompt", ""),
+                answer_text(snapshot, answer),
+                marks,
+                points,
+                _iso(answered_at),
+                _iso(started_at),
+                _iso(submitted_at),
+            ]
+
+    return _csv_lines(header, rows())

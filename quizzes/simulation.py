@@ -1,0 +1,196 @@
+"""A simulated class: students whose answers follow an ability model, for realistic reports.
+
+Each student has an ability θ ~ N(0, 1); each question a difficulty b ~ N(0, 1) and a
+discrimination a ~ U(0.6, 2.0). A student answers right with probability
+c + (1 − c) / (1 + e^(−a(θ − b))) (the three-parameter logistic model, c the random-guess score),
+so abler students get harder questions right more often. Later attempts add 0.3 to θ. Everything
+is drawn from one random.Random(seed) in a fixed order, so a seed gives the same class.
+
+The rows are what the app itself stores: a snapshot per response from Question.snapshot(), the
+answer in its stored format, marks from grading, the attempt's score as the sum of its marks.
+"""
+
+import math
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from quizzes import grading
+from quizzes.models import Attempt, Quiz, QuizQuestion, Response
+from quizzes.reports import random_guess
+
+WRONG_WORDS = ["Moscow", "Berlin", "I don't know", "Paris", "1926", "unsure"]
+BLANK_RATE = 0.03
+
+
+@dataclass(frozen=True)
+class SimulatedClass:
+    students: int
+    attempts: int
+    responses: int
+
+
+def _wrong_answer(rng: random.Random, snapshot: dict):
+    """A plausible wrong answer in the stored format of the question's kind."""
+    kind = snapshot["kind"]
+    options = [option["id"] for option in snapshot.get("options", [])]
+    correct = snapshot.get("correct", [])
+    if kind in (grading.SINGLE_CHOICE, grading.TRUE_FALSE):
+        wrong = [option for option in options if option not in correct]
+        return rng.choice(wrong) if wrong else (correct[0] if correct else None)
+    if kind == grading.MULTIPLE_RESPONSE:
+        wrong = [option for option in options if option not in correct]
+        picked = list(correct)
+        if len(picked) > 1 and rng.random() < 0.5:
+            picked.remove(rng.choice(picked))
+        elif wrong:
+            picked.append(rng.choice(wrong))
+        return picked
+    if kind == grading.SHORT_ANSWER:
+        return rng.choice(WRONG_WORDS)
+    if kind == grading.NUMERIC:
+        return f"{snapshot['value'] + 2 * snapshot['tolerance'] + rng.choice([1, -1, 10]):g}"
+    if kind == grading.ORDERING:
+        order = list(correct)
+        if len(order) > 1:
+            i = rng.randrange(len(order) - 1)
+            order[i], order[i + 1] = order[i + 1], order[i]
+        return order
+    if kind == grading.MATCHING:
+        matches = dict(snapshot["matches"])
+        prompts = list(matches)
+        if len(prompts) > 1:
+            a, b = rng.sample(prompts, 2)
+            matches[a], matches[b] = matches[b], matches[a]
+        return matches
+    return None
+
+
+def _right_answer(snapshot: dict):
+    kind = snapshot["kind"]
+    if kind in (grading.SINGLE_CHOICE, grading.TRUE_FALSE):
+        return snapshot["correct"][0] if snapshot["correct"] else None
+    if kind in (grading.MULTIPLE_RESPONSE, grading.ORDERING):
+        return list(snapshot["correct"])
+    if kind == grading.SHORT_ANSWER:
+        return snapshot["accepted"][0] if snapshot["accepted"] else ""
+    if kind == grading.NUMERIC:
+        return f"{snapshot['value']:g}"
+    if kind == grading.MATCHING:
+        return dict(snapshot["matches"])
+    return None
+
+
+def simulate_class(
+    *,
+    quiz: Quiz,
+    students: int,
+    seed: int,
+    attempts: int = 1,
+    moment: datetime | None = None,
+    batch_size: int = 2000,
+) -> SimulatedClass:
+    """Create `students` accounts, each with 1..`attempts` submitted attempts at the quiz."""
+    if students < 1 or attempts < 1:
+        raise ValueError("Simulate at least one student and one attempt.")
+    rng = random.Random(seed)
+    moment = moment or timezone.now()
+    slots: list[QuizQuestion] = list(
+        quiz.quiz_questions.select_related("question__source_text")
+        .prefetch_related(
+            "question__choices", "question__accepted_answers", "question__match_pairs"
+        )
+        .order_by("position", "pk")
+    )
+    if not slots:
+        raise ValueError("This quiz has no questions to answer.")
+    params = {
+        slot.question_id: (
+            rng.gauss(0, 1),
+            rng.uniform(0.6, 2.0),
+            random_guess(slot.question) or 0.0,
+        )
+        for slot in slots
+    }
+    User = get_user_model()
+    prefix = f"sim-{quiz.slug}-{seed}-"
+    names = [f"{prefix}{number:05d}" for number in range(1, students + 1)]
+    if User.objects.filter(username__in=names[:1] + names[-1:]).exists():
+        raise ValueError(f"Simulated students {prefix}… exist already: use another seed.")
+    password = make_password(None)  # unusable: nobody logs in as a simulated student
+    User.objects.bulk_create(
+        [User(username=name, email=f"{name}@example.invalid", password=password) for name in names],
+        batch_size=batch_size,
+    )
+    users = dict(User.objects.filter(username__in=names).values_list("username", "pk"))
+    max_score = sum((slot.effective_points for slot in slots), Decimal(0))
+    total_attempts = total_responses = 0
+    pending: list[tuple[Attempt, list[Response]]] = []
+
+    def flush():
+        Attempt.objects.bulk_create([attempt for attempt, _ in pending], batch_size=batch_size)
+        for attempt, responses in pending:
+            for response in responses:
+                response.attempt = attempt  # the attempt has its pk now
+        Response.objects.bulk_create(
+            [response for _, responses in pending for response in responses],
+            batch_size=batch_size,
+        )
+        pending.clear()
+
+    for name in names:
+        ability = rng.gauss(0, 1)
+        count = rng.randint(1, attempts)
+        started = moment - timedelta(days=14) + timedelta(minutes=rng.randrange(0, 60 * 24 * 7))
+        for number in range(1, count + 1):
+            order = list(slots)
+            if quiz.shuffle_questions:
+                rng.shuffle(order)
+            taken = timedelta(seconds=rng.randint(120, 1800))
+            responses = []
+            score = Decimal(0)
+            for position, slot in enumerate(order, start=1):
+                snapshot = slot.question.snapshot(rng=rng if quiz.shuffle_options else None)
+                difficulty, discrimination, guess = params[slot.question_id]
+                theta = ability + 0.3 * (number - 1)
+                logistic = 1 / (1 + math.exp(-discrimination * (theta - difficulty)))
+                chance = guess + (1 - guess) * logistic
+                points = slot.effective_points
+                response = Response(
+                    position=position, question=slot.question, points=points, snapshot=snapshot
+                )
+                if rng.random() >= BLANK_RATE:
+                    answer = (
+                        _right_answer(snapshot)
+                        if rng.random() < chance
+                        else _wrong_answer(rng, snapshot)
+                    )
+                    response.answer = answer
+                    response.answered_at = started + taken * position / (len(order) + 1)
+                    response.marks = grading.marks(points, grading.grade(snapshot, answer))
+                    score += response.marks
+                responses.append(response)
+            attempt = Attempt(
+                quiz=quiz,
+                student_id=users[name],
+                number=number,
+                state=Attempt.State.SUBMITTED,
+                started_at=started,
+                submitted_at=started + taken,
+                score=score,
+                max_score=max_score,
+            )
+            pending.append((attempt, responses))
+            total_attempts += 1
+            total_responses += len(responses)
+            started += taken + timedelta(hours=rng.randint(1, 48))
+        if sum(len(r) for _, r in pending) >= 20 * batch_size:
+            flush()
+    if pending:
+        flush()
+    return SimulatedClass(students=students, attempts=total_attempts, responses=total_responses)
