@@ -68,12 +68,18 @@ class TagAdmin(admin.ModelAdmin):
 # Questions
 
 
-class ChoiceInline(admin.TabularInline):
+class OptionInline(admin.TabularInline):
     model = Choice
     formset = ChoiceInlineFormSet
     fields = ["text", "is_correct", "position"]
     extra = 4
     verbose_name = "option"
+    verbose_name_plural = "Options (tick the correct ones; position is the display order)"
+
+
+class ChoiceInline(OptionInline):
+    """The add page's inline, before the kind is known: options or ordering items."""
+
     verbose_name_plural = (
         "Options (single choice and multiple response: tick the correct ones; "
         "ordering: position is the correct order and 'correct' is ignored)"
@@ -109,8 +115,8 @@ class MatchPairInline(admin.TabularInline):
 
 
 KIND_INLINES = {
-    Question.Kind.SINGLE_CHOICE: [ChoiceInline],
-    Question.Kind.MULTIPLE_RESPONSE: [ChoiceInline],
+    Question.Kind.SINGLE_CHOICE: [OptionInline],
+    Question.Kind.MULTIPLE_RESPONSE: [OptionInline],
     Question.Kind.ORDERING: [OrderingItemInline],
     Question.Kind.SHORT_ANSWER: [AcceptedAnswerInline],
     Question.Kind.MATCHING: [MatchPairInline],

@@ -30,7 +30,7 @@ class QuestionAdminForm(forms.ModelForm):
     """A question whose supporting excerpt is pasted as text and stored as offsets."""
 
     excerpt = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "class": "vLargeTextField"}),
         help_text=(
             "Paste the passage of the source text that supports this question, exactly as it "
             "appears there (it must occur once; quote a longer passage if it repeats)."
