@@ -630,8 +630,12 @@ def start_attempt(*, quiz: Quiz, student, moment: datetime | None = None) -> Att
         used = Attempt.objects.filter(quiz=quiz, student=student, is_preview=False).count()
         if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
             raise AttemptNotAllowed("You have used all your attempts at this quiz.")
+    # Students get the published questions; a preview also shows drafts, so they can be tried.
+    shown = [Question.Status.PUBLISHED, *([Question.Status.DRAFT] if preview else [])]
     slots = list(
-        quiz.quiz_questions.select_related("question__source_text").prefetch_related(
+        quiz.quiz_questions.filter(question__status__in=shown)
+        .select_related("question__source_text")
+        .prefetch_related(
             "question__choices", "question__accepted_answers", "question__match_pairs"
         )
     )

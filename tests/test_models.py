@@ -230,3 +230,13 @@ def test_quiz_points_override_the_question_default(student):
     quiz = QuizFactory()
     QuizQuestionFactory(quiz=quiz, points=Decimal("2.5"))
     assert start_attempt(quiz=quiz, student=student).max_score == Decimal("2.5")
+
+
+def test_students_get_published_questions_and_previews_drafts_too(student, instructor):
+    quiz = QuizFactory(question_count=2)
+    draft = QuizQuestionFactory(quiz=quiz, question__status=Question.Status.DRAFT)
+    QuizQuestionFactory(quiz=quiz, question__status=Question.Status.RETIRED)
+    assert start_attempt(quiz=quiz, student=student).responses.count() == 2
+    preview = start_attempt(quiz=quiz, student=instructor)
+    assert preview.responses.filter(question=draft.question).exists()
+    assert preview.responses.count() == 3
