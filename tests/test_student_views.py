@@ -316,6 +316,19 @@ def test_instructors_can_open_an_unpublished_quiz_to_preview_it(client, instruct
     assert "Preview the quiz" in text
 
 
+def test_previews_are_listed_but_never_count_in_the_grade(client, instructor, quiz):
+    take(quiz, instructor, correct=3)
+    client.force_login(instructor)
+
+    response = client.get(quiz.get_absolute_url())
+
+    text = page_text(response)
+    assert "1 Preview" in text
+    assert "Unlimited attempts, 0 used" in text
+    assert "Your grade:" not in text
+    assert "Preview the quiz" in text
+
+
 @pytest.mark.parametrize("attempt_count", [1, 6])
 def test_quiz_page_query_count_does_not_grow_with_attempts(
     client, student, quiz, attempt_count, django_assert_num_queries
@@ -414,6 +427,17 @@ def test_my_scores_lists_counted_attempts_with_each_quiz_grade(client, student, 
     assert "100 % Pass 3 / 3 marks" in text
     assert text.count("Review attempt") == 4
     assert reverse("quizzes:attempt_result", args=[first.pk]) in response.text
+
+
+def test_my_scores_marks_attempts_that_ran_out_of_time(client, student):
+    timed = QuizFactory(question_count=2, time_limit_minutes=5)
+    start_attempt(quiz=timed, student=student, moment=timezone.now() - timedelta(hours=1))
+    client.force_login(student)
+
+    text = page_text(client.get(reverse("quizzes:my_scores")))
+
+    assert "Time ran out" in text
+    assert "0 % Fail 0 / 2 marks" in text
 
 
 def test_my_scores_without_attempts_points_to_the_quizzes(client, student):
