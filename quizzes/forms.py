@@ -35,6 +35,10 @@ class AnswerForm(forms.Form):
     def answer(self):
         return self.cleaned_data["answer"]
 
+    def error_summary(self) -> list[str]:
+        """Each distinct error once: every empty select of a matching question says the same."""
+        return list(dict.fromkeys(message for errors in self.errors.values() for message in errors))
+
 
 class SingleChoiceAnswerForm(AnswerForm):
     def add_answer_fields(self, saved_answer) -> None:

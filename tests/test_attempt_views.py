@@ -704,3 +704,10 @@ def test_immediate_feedback_queries_do_not_grow_with_the_quiz(
         client.post(question_url(attempt, 3), data, headers=HTMX)
     with django_assert_num_queries(6):
         client.get(question_url(attempt, 3))
+
+
+def test_an_empty_matching_answer_says_so_once(client, student):
+    attempt = start_attempt(quiz=make_quiz("matching"), student=student)
+    client.force_login(student)
+    response = client.post(question_url(attempt, 1), {}, headers=HTMX)
+    assert response.text.count("Choose a match for every item.") == 1
