@@ -195,3 +195,69 @@ class FlagForm(forms.Form):
     """Flag a question for review, or clear the flag (explicit, so a replayed POST is harmless)."""
 
     flagged = forms.BooleanField(required=False)
+
+
+# Instructor reports: choosing what to analyse, filtering the gradebook, regrading.
+
+
+class AnalysisForm(forms.Form):
+    """Which attempts of each student the item analysis and the heatmap use."""
+
+    attempts = forms.ChoiceField(label="Analyse", required=False)
+
+    def __init__(self, *args, **kwargs):
+        from quizzes.reports import ATTEMPT_CHOICES
+
+        super().__init__(*args, **kwargs)
+        self.fields["attempts"].choices = list(ATTEMPT_CHOICES.items())
+
+
+class GradebookForm(forms.Form):
+    """Search, filter and sort the gradebook (a GET form: it works without JavaScript)."""
+
+    q = forms.CharField(label="Student", required=False, max_length=150)
+    status = forms.ChoiceField(label="Show", required=False)
+    sort = forms.ChoiceField(required=False)
+    desc = forms.BooleanField(label="Descending", required=False)
+
+    def __init__(self, *args, **kwargs):
+        from quizzes.reports import SORTS, STATUSES
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = list(STATUSES.items())
+        self.fields["sort"].choices = [(name, name) for name in SORTS]
+
+
+class RegradeForm(forms.Form):
+    """A regrade of the whole quiz or one question; "preview" is the dry run."""
+
+    question = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="Every question of the quiz"
+    )
+    mode = forms.ChoiceField(widget=forms.RadioSelect, label="How")
+    note = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Note to students (optional)",
+        help_text="Shown on the results of every student whose marks change.",
+    )
+    action = forms.ChoiceField(
+        choices=[("preview", "Dry run"), ("apply", "Regrade")], widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, quiz, **kwargs):
+        from quizzes.models import Question, Regrade
+
+        super().__init__(*args, **kwargs)
+        self.fields["question"].queryset = Question.objects.filter(quiz_slots__quiz=quiz).order_by(
+            "quiz_slots__position"
+        )
+        self.fields["mode"].choices = Regrade.Mode.choices
+
+    def clean(self):
+        from quizzes.models import Regrade
+
+        cleaned = super().clean()
+        if cleaned.get("mode") == Regrade.Mode.FULL_MARKS and not cleaned.get("question"):
+            self.add_error("question", "Choose the question to give full marks for.")
+        return cleaned

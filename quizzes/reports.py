@@ -297,6 +297,16 @@ class GradebookRow:
         return attempt and attempt.submitted_at - attempt.started_at
 
     @property
+    def time_taken_text(self) -> str:
+        """ "12 min 05 s" (or "1 h 02 min"), "" without attempts."""
+        taken = self.time_taken
+        if taken is None:
+            return ""
+        minutes, seconds = divmod(int(taken.total_seconds()), 60)
+        hours, minutes = divmod(minutes, 60)
+        return f"{hours} h {minutes:02} min" if hours else f"{minutes} min {seconds:02} s"
+
+    @property
     def submitted_at(self) -> datetime | None:
         return self.last_attempt and self.last_attempt.submitted_at
 
