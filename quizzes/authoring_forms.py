@@ -1,4 +1,4 @@
-"""Forms of the instructors' authoring pages: adding a text, reviewing the drafts derived from it."""
+"""Forms of the authoring pages: adding a text, reviewing the drafts derived from it."""
 
 from pathlib import PurePath
 
@@ -29,7 +29,7 @@ class AddTextForm(forms.ModelForm):
         widget=forms.ClearableFileInput(attrs={"accept": ".txt,.md,.markdown,text/plain"}),
     )
     slug = forms.SlugField(
-        max_length=80, required=False, help_text="Used in the text's address; empty: from the title."
+        max_length=80, required=False, help_text="The text's address; empty: made from the title."
     )
 
     class Meta:
@@ -43,7 +43,8 @@ class AddTextForm(forms.ModelForm):
             return None
         if PurePath(upload.name).suffix.lower() not in drafting.TEXT_EXTENSIONS:
             raise forms.ValidationError(
-                "Upload a plain-text (.txt) or Markdown (.md) file; PDF and Word files are not read."
+                "Upload a plain-text (.txt) or Markdown (.md) file; PDF and Word files "
+                "cannot be read."
             )
         if upload.size > drafting.MAX_TEXT_BYTES:
             raise forms.ValidationError(

@@ -180,7 +180,15 @@ def changes(draft: QuestionDraft) -> list[str]:
     return parts
 
 
-KEY_FIELDS = ("options", "answer", "answers", "pairs", "order", "numeric_value", "numeric_tolerance")
+KEY_FIELDS = (
+    "options",
+    "answer",
+    "answers",
+    "pairs",
+    "order",
+    "numeric_value",
+    "numeric_tolerance",
+)
 
 
 # Deciding

@@ -1,6 +1,7 @@
 """Instructor authoring: add a text, see the drafts derived from it, review them into the bank."""
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -144,7 +145,7 @@ def segments(body: str, drafts, skipped: list[tuple[int, int]]) -> list[Segment]
     points = sorted(point for point in events if 0 <= point <= len(body))
     sentences, keys, block = 0, [], None
     result: list[Segment] = []
-    for here, following in zip(points, points[1:], strict=False):
+    for here, following in pairwise(points):
         for what, step, value in events[here]:
             if what == "sentence":
                 sentences += step
@@ -199,7 +200,8 @@ def restore_block(request: HttpRequest, slug: str) -> HttpResponse:
     text = get_object_or_404(_texts(request), slug=slug)
     form = RestoreForm(request.POST, text=text)
     if not form.is_valid():
-        messages.error(request, " ".join(form.non_field_errors()) or "That line cannot be restored.")
+        problem = " ".join(form.non_field_errors()) or "That line cannot be restored."
+        messages.error(request, problem)
         return render(request, TEXT_TEMPLATE, _text_context(text), status=400)
     stored = drafting.restore_block(
         text=text, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
