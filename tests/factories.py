@@ -13,6 +13,7 @@ from quizzes.models import (
     Choice,
     MatchPair,
     Question,
+    QuestionDraft,
     Quiz,
     QuizQuestion,
     Response,
@@ -244,3 +245,40 @@ class ResponseFactory(factory.django.DjangoModelFactory):
     question = factory.SubFactory(SingleChoiceQuestionFactory)
     points = Decimal(1)
     snapshot = factory.LazyAttribute(lambda response: response.question.snapshot())
+
+
+class QuestionDraftFactory(factory.django.DjangoModelFactory):
+    """A pending short-answer draft blanking "Lipetsk" in the sample text's first sentence."""
+
+    class Meta:
+        model = QuestionDraft
+
+    source_text = factory.SubFactory(SourceTextFactory)
+    kind = Question.Kind.SHORT_ANSWER
+    rule = "name-blank"
+    prompt = "The first paragraph names _____, an aviation school opened in 1925."
+    source_start = 0
+    source_end = 69
+    answer_start = 26
+    answer_end = 33
+    original = factory.LazyAttribute(
+        lambda draft: {
+            "kind": draft.kind,
+            "prompt": draft.prompt,
+            "options": [],
+            "answer": "Lipetsk",
+            "answers": ["Lipetsk"],
+            "pairs": [],
+            "order": [],
+            "numeric_value": None,
+            "numeric_tolerance": None,
+            "source_start": draft.source_start,
+            "source_end": draft.source_end,
+            "answer_start": draft.answer_start,
+            "answer_end": draft.answer_end,
+            "rule": draft.rule,
+            "warnings": [],
+        }
+    )
+    data = factory.LazyAttribute(lambda draft: {**draft.original, "explanation": ""})
+    fingerprint = factory.Sequence(lambda n: f"draft-{n}")
