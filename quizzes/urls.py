@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizzes.views import instructor, student
+from quizzes.views import authoring, instructor, student
 
 app_name = "quizzes"
 
@@ -38,5 +38,26 @@ instructor_urlpatterns = [
     ),
     path("teach/students/<int:pk>/", instructor.student_attempts, name="student_attempts"),
     path("teach/attempts/<int:pk>/", instructor.attempt_review, name="attempt_review"),
+    # Authoring: texts and the draft questions derived from them.
+    path("teach/texts/", authoring.text_list, name="text_list"),
+    path("teach/texts/add/", authoring.add_text, name="add_text"),
+    path("teach/texts/<slug:slug>/", authoring.text_drafts, name="text_drafts"),
+    path("teach/texts/<slug:slug>/restore/", authoring.restore_block, name="restore_block"),
+    path("teach/texts/<slug:slug>/drafts/", authoring.review_queue, name="review_queue"),
+    path("teach/texts/<slug:slug>/drafts/accept/", authoring.bulk_accept, name="bulk_accept"),
+    path("teach/texts/<slug:slug>/drafts/<int:pk>/", authoring.draft_card, name="draft_card"),
+    path(
+        "teach/texts/<slug:slug>/drafts/<int:pk>/edit/", authoring.draft_edit, name="draft_edit"
+    ),
+    path(
+        "teach/texts/<slug:slug>/drafts/<int:pk>/accept/",
+        authoring.draft_accept,
+        name="draft_accept",
+    ),
+    path(
+        "teach/texts/<slug:slug>/drafts/<int:pk>/reject/",
+        authoring.draft_reject,
+        name="draft_reject",
+    ),
 ]
 urlpatterns += instructor_urlpatterns
