@@ -178,7 +178,7 @@ def text_drafts(request: HttpRequest, slug: str) -> HttpResponse:
 def _text_context(text: SourceText) -> dict:
     drafts = list(
         text.drafts.exclude(status=QuestionDraft.Status.REJECTED).only(
-            "pk", "kind", "source_start", "source_end", "answer_start", "answer_end"
+            "pk", "source_text", "kind", "source_start", "source_end", "answer_start", "answer_end"
         )
     )
     restored = set(drafting.restored_spans(text))
