@@ -10,6 +10,7 @@ import math
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import mul, sub
 
 TOP_BOTTOM_SHARE = 0.27
 
@@ -94,8 +95,19 @@ def covariance(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     s = len(xs)
     if s < 2:
         return None
-    mean_x, mean_y = math.fsum(xs) / s, math.fsum(ys) / s
-    return math.fsum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / (s - 1)
+    if len(ys) != s:
+        raise ValueError("Covariance needs two equally long series.")
+    return _centred_product(_centred(xs), _centred(ys)) / (s - 1)
+
+
+def _centred(xs: Sequence[float]) -> list[float]:
+    average = math.fsum(xs) / len(xs)
+    return [x - average for x in xs]
+
+
+def _centred_product(dx: Sequence[float], dy: Sequence[float]) -> float:
+    # map(mul) keeps the loop in C: this is most of the work for a large class.
+    return math.fsum(map(mul, dx, dy))
 
 
 def variance(xs: Sequence[float]) -> float | None:
@@ -142,17 +154,33 @@ def analyse(
     columns = [[float(row[p]) for row in rows] for p in range(count)]
     totals = [math.fsum(row) for row in zip(*columns, strict=True)] if count else [0.0] * s
     sum_max = math.fsum(max_marks)
-    covs_with_total = [covariance(column, totals) for column in columns]
+    # Centre each series once; every variance and covariance below is a product of these.
+    centred_totals = _centred(totals) if s else []
+    centred = [_centred(column) if s else [] for column in columns]
+    spread = s - 1 if s > 1 else None
+    variances = [_centred_product(dx, dx) / spread if spread else None for dx in centred]
+    covs_with_total = [
+        _centred_product(dx, centred_totals) / spread if spread else None for dx in centred
+    ]
     sqrt_covs = [math.sqrt(cov) for cov in covs_with_total if cov is not None and cov >= 0]
     sum_sqrt_covs = math.fsum(sqrt_covs)
     questions = []
     for p, column in enumerate(columns):
         max_mark = float(max_marks[p])
-        rest = [total - x for total, x in zip(totals, column, strict=True)]
         mean_x = mean(column)
-        var_x = variance(column)
+        var_x = variances[p]
         cov_t = covs_with_total[p]
         guess = random_guesses[p] if random_guesses is not None else None
+        index = efficiency = None
+        if spread:
+            # The rest of the test, X = T - x, centred (its mean is mean T - mean x).
+            centred_rest = list(map(sub, centred_totals, centred[p]))
+            cov_rest = _centred_product(centred[p], centred_rest) / spread
+            var_rest = _centred_product(centred_rest, centred_rest) / spread
+            index = _ratio(100 * cov_rest, math.sqrt(max(var_x * var_rest, 0.0)))
+            rest = list(map(sub, totals, column))
+            cov_max = covariance(sorted(column), sorted(rest))
+            efficiency = _ratio(100 * cov_rest, cov_max)
         questions.append(
             QuestionStats(
                 max_mark=max_mark,
@@ -167,12 +195,12 @@ def analyse(
                     if cov_t is not None and cov_t >= 0
                     else None
                 ),
-                discrimination_index=discrimination_index(column, rest),
-                discriminative_efficiency=discriminative_efficiency(column, rest),
+                discrimination_index=index,
+                discriminative_efficiency=efficiency,
             )
         )
     return ItemAnalysis(
-        quiz=quiz_stats(totals, [variance(column) for column in columns], max_total=sum_max),
+        quiz=quiz_stats(totals, variances, max_total=sum_max),
         questions=tuple(questions),
         totals=tuple(totals),
     )
@@ -284,16 +312,22 @@ def distractors(
     if len(picks) != len(totals):
         raise ValueError("One pick per attempt.")
     top, bottom = top_and_bottom(totals)
-    overall, in_top, in_bottom = Counter(), Counter(), Counter()
+    groups = ["top" if i in top else "bottom" if i in bottom else "" for i in range(len(totals))]
+    counts: Counter = Counter()
     unanswered = 0
-    for index, chosen in enumerate(picks):
+    for chosen, group in zip(picks, groups, strict=True):
         if chosen is None:
             unanswered += 1
             continue
-        for key in set(chosen):
-            overall[key] += 1
-            in_top[key] += index in top
-            in_bottom[key] += index in bottom
+        for key in chosen if len(chosen) < 2 else set(chosen):
+            counts[key, group] += 1
+    overall, in_top, in_bottom = Counter(), Counter(), Counter()
+    for (key, group), count in counts.items():
+        overall[key] += count
+        if group == "top":
+            in_top[key] += count
+        elif group == "bottom":
+            in_bottom[key] += count
     correct = set(correct)
     return DistractorTable(
         attempts=len(totals),

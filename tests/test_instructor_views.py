@@ -84,14 +84,14 @@ def _class_of(size, seed):
 
 
 # Session, user, two permission lookups, the quiz; then the report's own queries: the gradebook
-# one (attempts), item analysis and heatmap three (questions, their options, the responses).
+# one (attempts), item analysis and heatmap four (questions, their options, attempts, responses).
 REPORT_PAGES = [
     ("quizzes:gradebook", {}, 6),
     ("quizzes:gradebook", HTMX, 6),
-    ("quizzes:item_analysis", {}, 8),
-    ("quizzes:item_analysis", HTMX, 8),
-    ("quizzes:text_heatmap", {}, 8),
-    ("quizzes:text_heatmap", HTMX, 8),
+    ("quizzes:item_analysis", {}, 9),
+    ("quizzes:item_analysis", HTMX, 9),
+    ("quizzes:text_heatmap", {}, 9),
+    ("quizzes:text_heatmap", HTMX, 9),
 ]
 
 
