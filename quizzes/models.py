@@ -585,6 +585,14 @@ class Attempt(models.Model):
         result = self.result
         return None if result is None else result.passed(self.quiz.pass_mark)
 
+    def regrade_notes(self) -> list:
+        """The marks regrades changed in this attempt, oldest first, in one query."""
+        return list(
+            self.regraded_responses.select_related("regrade", "response").order_by(
+                "regrade__created_at", "response__position"
+            )
+        )
+
     def finish(self, *, moment: datetime | None = None, state: str = State.SUBMITTED) -> bool:
         """Close the attempt and store its score; False when it was already closed.
 

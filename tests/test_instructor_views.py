@@ -284,6 +284,9 @@ def test_regrade_applies_records_and_shows_students(client, instructor, taught):
     change = RegradedResponse.objects.filter(regrade=regrade).first()
     review = client.get(reverse("quizzes:attempt_review", args=[change.attempt_id]))
     assert "This attempt was regraded" in review.text and "Key fixed" in review.text
+    client.force_login(change.attempt.student)
+    result = client.get(reverse("quizzes:attempt_result", args=[change.attempt_id]))
+    assert "This attempt was regraded" in result.text and "Key fixed" in result.text
 
 
 def test_full_marks_for_everyone_who_answered(client, instructor, taught):
