@@ -49,7 +49,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    chromium = shutil.which("chromium")  # Debian's package; `playwright install` cannot download here
+    # Debian's package: `playwright install` cannot download a browser on these machines.
+    chromium = shutil.which("chromium")
     if not chromium:
         return browser_type_launch_args
     return {
