@@ -46,9 +46,7 @@ instructor_urlpatterns = [
     path("teach/texts/<slug:slug>/drafts/", authoring.review_queue, name="review_queue"),
     path("teach/texts/<slug:slug>/drafts/accept/", authoring.bulk_accept, name="bulk_accept"),
     path("teach/texts/<slug:slug>/drafts/<int:pk>/", authoring.draft_card, name="draft_card"),
-    path(
-        "teach/texts/<slug:slug>/drafts/<int:pk>/edit/", authoring.draft_edit, name="draft_edit"
-    ),
+    path("teach/texts/<slug:slug>/drafts/<int:pk>/edit/", authoring.draft_edit, name="draft_edit"),
     path(
         "teach/texts/<slug:slug>/drafts/<int:pk>/accept/",
         authoring.draft_accept,
