@@ -153,7 +153,8 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user)
+        # Name the backend: django-axes adds one before ModelBackend (a new account has no lockout).
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.get_username()}! Your account is ready.")
         return redirect("quizzes:quiz_list")
     return render(request, "registration/signup.html", {"form": form})
