@@ -353,6 +353,13 @@ class Quiz(models.Model):
         IMMEDIATE = "immediate", "After each answer"
         DEFERRED = "deferred", "After submitting"
 
+    class OverdueHandling(models.TextChoices):
+        """What happens when time runs out (Moodle's three choices)."""
+
+        AUTOSUBMIT = "autosubmit", "Submit the saved answers automatically"
+        GRACE_PERIOD = "graceperiod", "A grace period to submit, but not to change answers"
+        AUTOABANDON = "autoabandon", "Not counted unless submitted in time"
+
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
@@ -371,6 +378,17 @@ class Quiz(models.Model):
     )
     attempts_allowed = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1)], help_text="Empty: unlimited."
+    )
+    overdue_handling = models.CharField(
+        "when time runs out",
+        max_length=12,
+        choices=OverdueHandling.choices,
+        default=OverdueHandling.AUTOSUBMIT,
+    )
+    grace_period_minutes = models.PositiveIntegerField(
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text="With a grace period: how long a student may still submit after time runs out.",
     )
     grading_method = models.CharField(
         max_length=10, choices=GradingMethod.choices, default=GradingMethod.HIGHEST
@@ -413,6 +431,9 @@ class Quiz(models.Model):
                 condition=Q(attempts_allowed__isnull=True) | Q(attempts_allowed__gt=0),
                 name="quiz_attempts_allowed_positive",
             ),
+            models.CheckConstraint(
+                condition=Q(grace_period_minutes__gt=0), name="quiz_grace_period_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -440,17 +461,35 @@ class Quiz(models.Model):
             self.closes_at is None or moment < self.closes_at
         )
 
-    def deadline_for(self, started_at: datetime) -> datetime | None:
-        """When an attempt started now must end: the time limit or the closing time, earlier."""
+    def time_limit_for(self, accommodation: "Accommodation | None") -> timedelta | None:
+        """The time limit with a student's accommodation: stretched by its factor, or none."""
+        if self.time_limit is None or accommodation is None:
+            return self.time_limit
+        if accommodation.no_time_limit:
+            return None
+        return self.time_limit * float(accommodation.time_factor)
+
+    def deadline_for(
+        self, started_at: datetime, accommodation: "Accommodation | None" = None
+    ) -> datetime | None:
+        """When an attempt started now must end: the time limit or the closing time, earlier.
+
+        An accommodation changes the time limit only; the closing time still closes the quiz for
+        everyone (as in Moodle, where a user override of the time limit keeps the close date).
+        """
+        limit = self.time_limit_for(accommodation)
         ends = [
             moment
-            for moment in (
-                started_at + self.time_limit if self.time_limit else None,
-                self.closes_at,
-            )
+            for moment in (started_at + limit if limit else None, self.closes_at)
             if moment is not None
         ]
         return min(ends) if ends else None
+
+    def grace_end_for(self, deadline: datetime | None) -> datetime | None:
+        """With a grace period: until when an attempt with this deadline may still be submitted."""
+        if deadline is None or self.overdue_handling != self.OverdueHandling.GRACE_PERIOD:
+            return None
+        return deadline + timedelta(minutes=self.grace_period_minutes)
 
 
 class QuizQuestion(models.Model):
@@ -487,6 +526,43 @@ class QuizQuestion(models.Model):
 # Attempts
 
 
+class Accommodation(models.Model):
+    """A student's extra time on every timed quiz: a factor on the time limit, or no limit.
+
+    It changes the time limit only: a quiz's closing time still closes every attempt. It is read
+    when an attempt starts and frozen on it, so a change applies from the next attempt on.
+    """
+
+    student = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="accommodation"
+    )
+    time_factor = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.5"),
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Multiplies every time limit: 1.5 gives 90 minutes for 60.",
+    )
+    no_time_limit = models.BooleanField(
+        default=False, help_text="No time limit at all (the quiz's closing time still applies)."
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="For instructors only.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["student__username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(time_factor__gte=1) & Q(time_factor__lte=10),
+                name="accommodation_time_factor_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        extra = "no time limit" if self.no_time_limit else f"{self.time_factor:f}× time"
+        return f"{self.student}: {extra}"
+
+
 class AttemptQuerySet(models.QuerySet):
     def for_student(self, user):
         return self.filter(student=user)
@@ -498,18 +574,25 @@ class AttemptQuerySet(models.QuerySet):
         return self.exclude(state=Attempt.State.IN_PROGRESS)
 
     def counted(self):
-        """Finished attempts that count towards grades (previews never do)."""
-        return self.finished().filter(is_preview=False)
+        """Finished attempts that count towards grades (previews and abandoned ones never do)."""
+        return self.finished().filter(is_preview=False).exclude(state=Attempt.State.ABANDONED)
 
     def overdue(self, moment: datetime):
-        return self.in_progress().filter(deadline__lte=moment)
+        """Attempts past the last moment they could be submitted (deadline plus any grace)."""
+        return self.in_progress().filter(
+            Q(grace_ends_at__isnull=True, deadline__lte=moment) | Q(grace_ends_at__lte=moment)
+        )
 
     def close_overdue(self, moment: datetime | None = None) -> int:
-        """Submit every overdue attempt in this set with what was saved; how many were closed."""
+        """Close every overdue attempt in this set under its quiz's policy; how many closed.
+
+        Safe to run often and from several processes at once: finish() locks the row and closes
+        an attempt once, so a concurrent sweep (or the student's own submit) just counts 0.
+        """
         moment = moment or timezone.now()
         closed = 0
-        for attempt in self.overdue(moment).only("pk", "deadline"):
-            closed += attempt.finish(moment=moment, state=Attempt.State.EXPIRED)
+        for pk in list(self.overdue(moment).values_list("pk", flat=True)):
+            closed += Attempt(pk=pk).finish(moment=moment)
         return closed
 
 
@@ -522,6 +605,7 @@ class Attempt(models.Model):
         IN_PROGRESS = "in_progress", "In progress"
         SUBMITTED = "submitted", "Submitted"
         EXPIRED = "expired", "Time ran out (submitted automatically)"
+        ABANDONED = "abandoned", "Never submitted (not counted)"
 
     quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
     student = models.ForeignKey(
@@ -531,7 +615,20 @@ class Attempt(models.Model):
     is_preview = models.BooleanField(default=False)
     state = models.CharField(max_length=12, choices=State.choices, default=State.IN_PROGRESS)
     started_at = models.DateTimeField(default=timezone.now)
-    deadline = models.DateTimeField(null=True, blank=True)
+    deadline = models.DateTimeField(
+        null=True, blank=True, help_text="Answers are refused from this moment."
+    )
+    # Frozen at the start like the questions, so changing the quiz never changes a running attempt.
+    overdue_handling = models.CharField(
+        max_length=12, choices=Quiz.OverdueHandling.choices, default=Quiz.OverdueHandling.AUTOSUBMIT
+    )
+    grace_ends_at = models.DateTimeField(
+        null=True, blank=True, help_text="With a grace period: it may be submitted until then."
+    )
+    time_factor = models.DecimalField(
+        max_digits=4, decimal_places=2, default=Decimal(1), help_text="Accommodation applied."
+    )
+    no_time_limit = models.BooleanField(default=False, help_text="Accommodation applied.")
     submitted_at = models.DateTimeField(null=True, blank=True)
     score = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
     max_score = models.DecimalField(max_digits=9, decimal_places=4, default=Decimal(0))
@@ -551,8 +648,20 @@ class Attempt(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(state="in_progress", submitted_at__isnull=True, score__isnull=True)
-                | (~Q(state="in_progress") & Q(submitted_at__isnull=False, score__isnull=False)),
+                | Q(state="abandoned", submitted_at__isnull=False, score__isnull=True)
+                | (
+                    ~Q(state__in=["in_progress", "abandoned"])
+                    & Q(submitted_at__isnull=False, score__isnull=False)
+                ),
                 name="attempt_finished_has_score",
+            ),
+            models.CheckConstraint(
+                condition=Q(grace_ends_at__isnull=True)
+                | Q(deadline__isnull=False, grace_ends_at__gte=models.F("deadline")),
+                name="attempt_grace_ends_after_deadline",
+            ),
+            models.CheckConstraint(
+                condition=Q(time_factor__gte=1), name="attempt_time_factor_at_least_one"
             ),
         ]
 
@@ -568,12 +677,45 @@ class Attempt(models.Model):
     def is_in_progress(self) -> bool:
         return self.state == self.State.IN_PROGRESS
 
+    @property
+    def is_abandoned(self) -> bool:
+        return self.state == self.State.ABANDONED
+
     def is_overdue(self, moment: datetime | None = None) -> bool:
+        """Past the deadline: answers are refused (it may still be in its grace period)."""
         return (
             self.is_in_progress
             and self.deadline is not None
             and (moment or timezone.now()) >= self.deadline
         )
+
+    @property
+    def closes_at(self) -> datetime | None:
+        """The last moment it can be submitted: the end of its grace period, or its deadline."""
+        return self.grace_ends_at or self.deadline
+
+    def must_close(self, moment: datetime | None = None) -> bool:
+        """Past the last moment it could be submitted: the next request or sweep closes it."""
+        return (
+            self.is_in_progress
+            and self.closes_at is not None
+            and (moment or timezone.now()) >= self.closes_at
+        )
+
+    def in_grace_period(self, moment: datetime | None = None) -> bool:
+        """Time is up, answers are refused, but the student may still submit."""
+        moment = moment or timezone.now()
+        return self.is_overdue(moment) and not self.must_close(moment)
+
+    @property
+    def accommodation_text(self) -> str:
+        """The extra time this attempt was given, as the student reads it ("" for none)."""
+        if self.no_time_limit:
+            return "You have no time limit"
+        if self.time_factor != 1:
+            factor = f"{self.time_factor:f}".rstrip("0").rstrip(".")
+            return f"You have {factor}× time"
+        return ""
 
     @property
     def result(self) -> grading.Score | None:
@@ -593,29 +735,41 @@ class Attempt(models.Model):
             )
         )
 
-    def finish(self, *, moment: datetime | None = None, state: str = State.SUBMITTED) -> bool:
+    def finish(self, *, moment: datetime | None = None) -> bool:
         """Close the attempt and store its score; False when it was already closed.
 
         The row lock makes concurrent finishes (a double click, the sweeper) grade once, and
         makes an answer being saved at the same moment either land before grading or be refused.
-        An attempt that ran past its deadline is closed as expired, at its deadline.
+        Past the deadline the quiz's overdue policy decides: submitted automatically (expired, at
+        the deadline); submitted within the grace period (as normal); or, when nobody submitted
+        in time, abandoned at the last moment it could have been submitted, never graded.
         """
         moment = moment or timezone.now()
         with transaction.atomic():
             locked = (
                 Attempt.objects.select_for_update()
                 .filter(pk=self.pk, state=self.State.IN_PROGRESS)
-                .only("pk", "deadline")
+                .only("pk", "deadline", "grace_ends_at", "overdue_handling")
                 .first()
             )
             if locked is None:
                 return False
+            state, earned = self.State.SUBMITTED, None
             if locked.deadline is not None and moment >= locked.deadline:
-                state, moment = self.State.EXPIRED, locked.deadline
-            earned = self.responses.aggregate(total=Sum("marks"))["total"] or Decimal(0)
-            Attempt.objects.filter(pk=self.pk).update(
+                if locked.overdue_handling == Quiz.OverdueHandling.AUTOSUBMIT:
+                    state, moment = self.State.EXPIRED, locked.deadline
+                elif moment >= locked.closes_at or (
+                    locked.overdue_handling == Quiz.OverdueHandling.AUTOABANDON
+                ):
+                    state, moment = self.State.ABANDONED, locked.closes_at
+            if state != self.State.ABANDONED:
+                earned = self.responses.aggregate(total=Sum("marks"))["total"] or Decimal(0)
+            # The state condition repeats the lock's: a second close updates nothing.
+            closed = Attempt.objects.filter(pk=self.pk, state=self.State.IN_PROGRESS).update(
                 state=state, submitted_at=moment, score=earned
             )
+        if not closed:
+            return False
         self.state, self.submitted_at, self.score = state, moment, earned
         return True
 
@@ -652,6 +806,8 @@ def start_attempt(*, quiz: Quiz, student, moment: datetime | None = None) -> Att
     rng = random.Random()
     if quiz.shuffle_questions:
         rng.shuffle(slots)
+    accommodation = Accommodation.objects.filter(student=student).first()
+    deadline = quiz.deadline_for(moment, accommodation)
     try:
         with transaction.atomic():
             number = (
@@ -660,13 +816,19 @@ def start_attempt(*, quiz: Quiz, student, moment: datetime | None = None) -> Att
                 )["last"]
                 or 0
             ) + 1
+            # The partial unique constraint on in-progress attempts, not the check above, is
+            # what makes concurrent starts create one attempt: the losers resume the winner's.
             attempt = Attempt.objects.create(
                 quiz=quiz,
                 student=student,
                 number=number,
                 is_preview=preview,
                 started_at=moment,
-                deadline=quiz.deadline_for(moment),
+                deadline=deadline,
+                grace_ends_at=quiz.grace_end_for(deadline),
+                overdue_handling=quiz.overdue_handling,
+                time_factor=accommodation.time_factor if accommodation else Decimal(1),
+                no_time_limit=bool(accommodation and accommodation.no_time_limit),
                 max_score=sum((slot.effective_points for slot in slots), Decimal(0)),
             )
             Response.objects.bulk_create(
@@ -712,6 +874,10 @@ class Response(models.Model):
     answer = models.JSONField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     marks = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
+    # The client's version of the stored answer (app.js: a clock reading, rising with each edit;
+    # plain posts: the server's clock in ms). A save only lands over a lower one, so a delayed or
+    # replayed older save never overwrites a newer answer.
+    answer_seq = models.BigIntegerField(default=0)
     flagged = models.BooleanField(default=False)
 
     objects = ResponseQuerySet.as_manager()
@@ -753,14 +919,31 @@ class Response(models.Model):
     def is_partially_correct(self) -> bool:
         return self.marks is not None and 0 < self.marks < self.points
 
-    def save_answer(self, answer, *, moment: datetime | None = None) -> None:
-        """Store (or replace) the answer with its marks, while the attempt is open and in time."""
+    def save_answer(
+        self,
+        answer,
+        *,
+        moment: datetime | None = None,
+        seq: int | None = None,
+        once: bool = False,
+    ) -> bool:
+        """Store (or replace) the answer with its marks, while the attempt is open and in time.
+
+        Returns False, keeping the stored answer (reloaded into self), when a newer version
+        (a higher seq) is already stored or, with once=True, when any answer is. Raises
+        AnswerRefused when the attempt is closed or past its deadline.
+        """
         moment = moment or timezone.now()
+        if seq is None:
+            seq = int(moment.timestamp() * 1000)
+        marks = grading.marks(self.points, grading.grade(self.snapshot, answer))
         with transaction.atomic():
+            # Locking the attempt orders this save against finish(): it lands before grading
+            # or finds the attempt closed.
             attempt = (
                 Attempt.objects.select_for_update()
                 .filter(pk=self.attempt_id)
-                .only("state", "deadline")
+                .only("state", "deadline", "grace_ends_at")
                 .get()
             )
             if attempt.state != Attempt.State.IN_PROGRESS:
@@ -768,15 +951,24 @@ class Response(models.Model):
                     "This attempt has been submitted; answers can no longer change."
                 )
             if attempt.deadline is not None and moment >= attempt.deadline:
+                if attempt.grace_ends_at and moment < attempt.grace_ends_at:
+                    until = timezone.localtime(attempt.grace_ends_at)
+                    raise AnswerRefused(
+                        "Time is up, so this answer was not saved. You can still submit the "
+                        f"answers saved before, until {until:%H:%M}."
+                    )
                 raise AnswerRefused(
                     "Time is up: this answer arrived after the deadline and was not saved."
                 )
-            self.answer = answer
-            self.answered_at = moment
-            self.marks = grading.marks(self.points, grading.grade(self.snapshot, answer))
-            Response.objects.filter(pk=self.pk).update(
-                answer=self.answer, answered_at=self.answered_at, marks=self.marks
+            newer = Q(answer_seq__lt=seq) & (Q(answered_at__isnull=True) if once else Q())
+            stored = Response.objects.filter(newer, pk=self.pk).update(
+                answer=answer, answered_at=moment, marks=marks, answer_seq=seq
             )
+        if stored:
+            self.answer, self.answered_at, self.marks, self.answer_seq = answer, moment, marks, seq
+        else:
+            self.refresh_from_db(fields=["answer", "answered_at", "marks", "answer_seq"])
+        return bool(stored)
 
 
 def attempt_counts(user, quizzes) -> dict[int, dict]:
@@ -817,7 +1009,11 @@ class Standing:
 
     @property
     def counted(self) -> list[Attempt]:
-        return [a for a in self.attempts if not a.is_preview and not a.is_in_progress]
+        return [
+            a
+            for a in self.attempts
+            if not a.is_preview and not a.is_in_progress and not a.is_abandoned
+        ]
 
     @property
     def best_percent(self) -> float | None:
