@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
@@ -15,6 +16,32 @@ from django.utils import timezone
 from quizzes import grading, passages
 
 INSTRUCTORS_GROUP = "Instructors"
+INSTRUCTOR_PERMISSIONS = {
+    "sourcetext": ("add", "change", "delete", "view"),
+    "tag": ("add", "change", "delete", "view"),
+    "question": ("add", "change", "delete", "view"),
+    "choice": ("add", "change", "delete", "view"),
+    "acceptedanswer": ("add", "change", "delete", "view"),
+    "matchpair": ("add", "change", "delete", "view"),
+    "quiz": ("add", "change", "delete", "view"),
+    "quizquestion": ("add", "change", "delete", "view"),
+    "attempt": ("view",),
+    "response": ("view",),
+}
+
+
+def instructors_group() -> Group:
+    """The Instructors group with every permission instructors need, created or completed."""
+    group, _ = Group.objects.get_or_create(name=INSTRUCTORS_GROUP)
+    codenames = [
+        f"{action}_{model}"
+        for model, actions in INSTRUCTOR_PERMISSIONS.items()
+        for action in actions
+    ]
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="quizzes", codename__in=codenames)
+    )
+    return group
 
 
 def is_instructor(user) -> bool:
@@ -559,8 +586,21 @@ class Accommodation(models.Model):
         ]
 
     def __str__(self) -> str:
-        extra = "no time limit" if self.no_time_limit else f"{self.time_factor:f}× time"
-        return f"{self.student}: {extra}"
+        return f"{self.student}: {describe_extra_time(self.time_factor, self.no_time_limit)}"
+
+    @property
+    def text(self) -> str:
+        """As the student reads it: "You have 1.5× time"."""
+        return "You have " + describe_extra_time(self.time_factor, self.no_time_limit)
+
+
+def describe_extra_time(time_factor: Decimal, no_time_limit: bool) -> str:
+    """ "1.5× time", "no time limit", or "" for the standard time."""
+    if no_time_limit:
+        return "no time limit"
+    if time_factor == 1:
+        return ""
+    return f"{time_factor:f}".rstrip("0").rstrip(".") + "× time"
 
 
 class AttemptQuerySet(models.QuerySet):
@@ -710,12 +750,8 @@ class Attempt(models.Model):
     @property
     def accommodation_text(self) -> str:
         """The extra time this attempt was given, as the student reads it ("" for none)."""
-        if self.no_time_limit:
-            return "You have no time limit"
-        if self.time_factor != 1:
-            factor = f"{self.time_factor:f}".rstrip("0").rstrip(".")
-            return f"You have {factor}× time"
-        return ""
+        extra = describe_extra_time(self.time_factor, self.no_time_limit)
+        return f"You have {extra}" if extra else ""
 
     @property
     def result(self) -> grading.Score | None:

@@ -4,10 +4,8 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from quizzes.models import (
-    INSTRUCTORS_GROUP,
     AcceptedAnswer,
     Attempt,
     Choice,
@@ -19,6 +17,7 @@ from quizzes.models import (
     Response,
     SourceText,
     Tag,
+    instructors_group,
 )
 
 SAMPLE_BODY = (
@@ -44,9 +43,9 @@ class InstructorFactory(UserFactory):
     is_staff = True
 
     @factory.post_generation
-    def instructors_group(self, create, extracted, **kwargs):
+    def join_instructors(self, create, extracted, **kwargs):
         if create:
-            self.groups.add(Group.objects.get(name=INSTRUCTORS_GROUP))
+            self.groups.add(instructors_group())
 
 
 class SourceTextFactory(factory.django.DjangoModelFactory):

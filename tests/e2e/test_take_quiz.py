@@ -6,11 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-pytestmark = [
-    pytest.mark.e2e,
-    # live_server flushes the database; restore the Instructors group the migrations created.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 QUESTION_URL = re.compile(r"/attempts/\d+/questions/(\d+)/$")
 

@@ -5,12 +5,11 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from quizzes import bank
-from quizzes.models import INSTRUCTORS_GROUP
+from quizzes.models import instructors_group
 
 DEMO_BANK = settings.BASE_DIR / "fixtures" / "rapallo-bank.json"
 
@@ -67,5 +66,5 @@ class Command(BaseCommand):
             user.set_password(new_password)
         user.save()
         if instructor:
-            user.groups.add(Group.objects.get(name=INSTRUCTORS_GROUP))
+            user.groups.add(instructors_group())
         return username, "instructor" if instructor else "student", new_password
