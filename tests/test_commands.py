@@ -54,26 +54,32 @@ def test_setup_demo_accounts_and_roles(monkeypatch):
     assert instructor.groups.filter(name="Instructors").exists()
 
 
+def printed_password(output: str) -> str:
+    line = next(line for line in output.splitlines() if "username: student" in line)
+    return line.split("password:")[1].strip()
+
+
 @needs_bank
-def test_setup_demo_generates_a_password_once(monkeypatch):
+def test_setup_demo_generates_a_password_once_and_prints_it_every_time(
+    monkeypatch, settings, tmp_path
+):
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
-    first = run("setup_demo")
-    line = next(line for line in first.splitlines() if "username: student" in line)
-    password = line.split("password:")[1].strip()
+    settings.DEMO_PASSWORD_FILE = str(tmp_path / "demo-password")
+    password = printed_password(run("setup_demo"))
     assert len(password) >= 12
     assert User.objects.get(username="student").check_password(password)
-    second = run("setup_demo")
-    assert password not in second
-    assert "kept from an earlier run" in second
-    assert User.objects.get(username="student").check_password(password)
-    third = run("setup_demo", "--reset-passwords")
+    assert printed_password(run("setup_demo")) == password
+    assert User.objects.get(username="instructor").check_password(password)
+    new_password = printed_password(run("setup_demo", "--reset-passwords"))
+    assert new_password != password
+    assert User.objects.get(username="student").check_password(new_password)
     assert not User.objects.get(username="student").check_password(password)
-    assert "kept from an earlier run" not in third
 
 
 @needs_bank
-def test_setup_demo_password_from_environment_replaces_the_old_one(monkeypatch):
+def test_setup_demo_password_from_environment_replaces_the_old_one(monkeypatch, settings, tmp_path):
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    settings.DEMO_PASSWORD_FILE = str(tmp_path / "demo-password")
     run("setup_demo")
     monkeypatch.setenv("DEMO_PASSWORD", "new-demo-pass")
     run("setup_demo")

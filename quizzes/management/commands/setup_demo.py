@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,54 +18,54 @@ DEMO_BANK = settings.BASE_DIR / "fixtures" / "rapallo-bank.json"
 class Command(BaseCommand):
     help = (
         "Import fixtures/rapallo-bank.json and create the demo accounts 'student' and "
-        "'instructor'. The password comes from DEMO_PASSWORD, else one is generated for new "
-        "accounts (existing passwords are kept unless --reset-passwords)."
+        "'instructor'. The password comes from DEMO_PASSWORD, else one is generated once, kept "
+        "in the file settings.DEMO_PASSWORD_FILE and printed on every run."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--reset-passwords",
             action="store_true",
-            help="Give existing demo accounts a new generated password (or DEMO_PASSWORD).",
+            help="Generate a new demo password (ignored when DEMO_PASSWORD is set).",
         )
 
     def handle(self, *args, **options):
-        password = os.environ.get("DEMO_PASSWORD", "")
+        password = os.environ.get("DEMO_PASSWORD") or self.generated_password(
+            reset=options["reset_passwords"]
+        )
         try:
             with transaction.atomic():
                 report = bank.import_bank(DEMO_BANK)
-                logins = [
-                    self.demo_user("student", password, options["reset_passwords"]),
-                    self.demo_user(
-                        "instructor", password, options["reset_passwords"], instructor=True
-                    ),
-                ]
+                self.demo_user("student", password)
+                self.demo_user("instructor", password, instructor=True)
         except bank.BankError as error:
             raise CommandError(f"The demo was not set up. {error}") from None
         for line in report.lines():
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS("Demo ready. Log in as:"))
-        for username, role, new_password in logins:
-            shown = new_password or "(kept from an earlier run; --reset-passwords sets a new one)"
-            self.stdout.write(f"  {role:<10} username: {username:<12} password: {shown}")
+        for username, role in (("student", "student"), ("instructor", "instructor")):
+            self.stdout.write(f"  {role:<10} username: {username:<12} password: {password}")
 
-    def demo_user(
-        self, username: str, password: str, reset: bool, *, instructor: bool = False
-    ) -> tuple[str, str, str]:
-        """Create or update one demo account; the password set now, or "" if kept."""
-        user, created = get_user_model().objects.get_or_create(username=username)
+    def generated_password(self, *, reset: bool) -> str:
+        """The demo password generated on the first run, kept so later runs can print it."""
+        path = Path(settings.DEMO_PASSWORD_FILE)
+        if path.exists() and not reset:
+            kept = path.read_text(encoding="utf-8").strip()
+            if kept:
+                return kept
+        password = secrets.token_urlsafe(12)
+        path.write_text(password + "\n", encoding="utf-8")
+        path.chmod(0o600)
+        return password
+
+    def demo_user(self, username: str, password: str, *, instructor: bool = False) -> None:
+        """Create or update one demo account with this password."""
+        user, _ = get_user_model().objects.get_or_create(username=username)
         user.is_staff = instructor
         user.is_superuser = False
         user.is_active = True
-        new_password = ""
-        if password:
-            if created or reset or not user.check_password(password):
-                user.set_password(password)
-            new_password = password
-        elif created or reset or not user.has_usable_password():
-            new_password = secrets.token_urlsafe(12)
-            user.set_password(new_password)
+        if not user.check_password(password):
+            user.set_password(password)
         user.save()
         if instructor:
             user.groups.add(instructors_group())
-        return username, "instructor" if instructor else "student", new_password
