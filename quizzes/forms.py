@@ -191,6 +191,16 @@ def answer_form(response, data=None) -> AnswerForm:
     )
 
 
+class SaveForm(forms.Form):
+    """How an answer is being saved: its version (app.js sends one) and whether it is autosave.
+
+    Without a version (a plain post without JavaScript) the server's clock in ms stands in.
+    """
+
+    seq = forms.IntegerField(required=False, min_value=1, max_value=2**62)
+    autosave = forms.BooleanField(required=False)
+
+
 class FlagForm(forms.Form):
     """Flag a question for review, or clear the flag (explicit, so a replayed POST is harmless)."""
 

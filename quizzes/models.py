@@ -736,10 +736,9 @@ class Attempt(models.Model):
 
     def must_close(self, moment: datetime | None = None) -> bool:
         """Past the last moment it could be submitted: the next request or sweep closes it."""
-        return (
-            self.is_in_progress
-            and self.closes_at is not None
-            and (moment or timezone.now()) >= self.closes_at
+        moment = moment or timezone.now()
+        return self.is_overdue(moment) and (
+            self.grace_ends_at is None or moment >= self.grace_ends_at
         )
 
     def in_grace_period(self, moment: datetime | None = None) -> bool:

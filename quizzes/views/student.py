@@ -16,8 +16,9 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, push_url, replace_url
 
 from quizzes import grading, passages
-from quizzes.forms import FlagForm, SignupForm, answer_form
+from quizzes.forms import FlagForm, SaveForm, SignupForm, answer_form
 from quizzes.models import (
+    Accommodation,
     AnswerRefused,
     Attempt,
     AttemptNotAllowed,
@@ -51,6 +52,10 @@ def quiz_list(request: HttpRequest) -> HttpResponse:
     return render(request, "quizzes/student/quiz_list.html", {"rows": rows})
 
 
+def _minutes(limit) -> int | None:
+    return round(limit.total_seconds() / 60) if limit else None
+
+
 @require_GET
 @login_required
 def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -65,6 +70,10 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     Attempt.objects.for_student(request.user).filter(quiz=quiz).close_overdue(now)
     standing = standings(request.user, [quiz])[quiz.pk]
     preview = is_instructor(request.user)
+    # Extra time only matters (and costs a query) on a timed quiz.
+    accommodation = (
+        Accommodation.objects.filter(student=request.user).first() if quiz.time_limit else None
+    )
     opens_later = quiz.opens_at is not None and now < quiz.opens_at
     has_closed = quiz.closes_at is not None and now >= quiz.closes_at
     cannot_start = None
@@ -89,6 +98,8 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "cannot_start": cannot_start,
             "opens_later": opens_later,
             "has_closed": has_closed,
+            "accommodation": accommodation,
+            "your_minutes": _minutes(quiz.time_limit_for(accommodation)),
         },
     )
 
@@ -164,6 +175,13 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 ATTEMPT_PAGE = "quizzes/student/attempt.html"
 TIME_RAN_OUT = "Time ran out: your saved answers were submitted."
+NOT_SUBMITTED = (
+    "Time ran out before this attempt was submitted, so it does not count towards your grade."
+)
+STALE_ANSWER = (
+    "A newer answer to this question was already saved, so this older one was not stored. "
+    "The newer answer is shown."
+)
 
 
 @dataclass
@@ -273,7 +291,9 @@ def _time_left(attempt: Attempt, now) -> str:
     """The countdown as first drawn by the server ("14:05"); app.js takes over from there."""
     if attempt.deadline is None:
         return ""
-    seconds = max(0, int((attempt.deadline - now).total_seconds()))
+    # In a grace period the clock counts down the time left to submit.
+    ends = attempt.grace_ends_at if attempt.in_grace_period(now) else attempt.deadline
+    seconds = max(0, int((ends - now).total_seconds()))
     hours, rest = divmod(seconds, 3600)
     return f"{hours}:{rest // 60:02}:{rest % 60:02}" if hours else f"{rest // 60}:{rest % 60:02}"
 
@@ -293,17 +313,36 @@ def _result_url(attempt: Attempt) -> str:
     return reverse("quizzes:attempt_result", args=[attempt.pk])
 
 
+def _grace_message(attempt: Attempt) -> str:
+    until = timezone.localtime(attempt.grace_ends_at)
+    return (
+        f"Time is up: answers can no longer change. Submit your saved answers by {until:%H:%M}, "
+        "or this attempt will not count."
+    )
+
+
 def _closed_attempt(
-    request: HttpRequest, attempt: Attempt, *, answering=False
+    request: HttpRequest, attempt: Attempt, *, answering=False, submitting=False
 ) -> HttpResponse | None:
-    """Where to send a request for an attempt that is over; None while it is open and in time."""
-    if attempt.is_in_progress and attempt.is_overdue():
-        # The server is the authority on time: close it now with what was saved.
-        attempt.finish()
-        message = TIME_RAN_OUT
+    """Where to send a request for an attempt that is over; None while it is open and in time.
+
+    In a grace period only the finish page stays open (submitting=True): anything else goes there.
+    """
+    now = timezone.now()
+    if attempt.must_close(now):
+        # The server is the authority on time: close it now under the quiz's overdue policy.
+        if not attempt.finish(moment=now):
+            attempt.refresh_from_db(fields=["state", "submitted_at", "score"])
+        message = NOT_SUBMITTED if attempt.is_abandoned else TIME_RAN_OUT
         if answering:
             message = "Time ran out before this answer arrived, so it was not saved. " + message
         messages.warning(request, message)
+    elif attempt.in_grace_period(now) and not submitting:
+        message = _grace_message(attempt)
+        if answering:
+            message = "This answer arrived after the time limit, so it was not saved. " + message
+        messages.warning(request, message)
+        return _go(request, reverse("quizzes:finish_attempt", args=[attempt.pk]))
     if not attempt.is_in_progress:
         return _go(request, _result_url(attempt))
     return None
@@ -344,6 +383,8 @@ def _render_question(
         "next_position": position + 1 if position < total else None,
         "form": form or answer_form(response),
         "immediate": immediate,
+        # Autosave only where an answer may change: with feedback, saving locks the answer.
+        "autosave": not immediate and not locked,
         "locked": locked,
         "feedback": feedback,
         "notice": notice,
@@ -399,23 +440,32 @@ def attempt_question(request: HttpRequest, pk: int, position: int) -> HttpRespon
         return _render_question(request, attempt, responses, response)
 
     immediate = attempt.quiz.feedback == Quiz.Feedback.IMMEDIATE
+    answered_once = (
+        "You have already answered this question; with feedback shown, it cannot change."
+    )
+    save = SaveForm(request.POST)
+    if not save.is_valid():
+        return HttpResponse("This save could not be read. Reload the page.", status=400)
+    if save.cleaned_data["autosave"]:
+        return _autosave(request, attempt, responses, response, save.cleaned_data["seq"])
     if immediate and response.is_answered:
-        return _render_question(
-            request,
-            attempt,
-            responses,
-            response,
-            error="You have already answered this question; with feedback shown, it cannot change.",
-        )
+        return _render_question(request, attempt, responses, response, error=answered_once)
     form = answer_form(response, request.POST)
     if not form.is_valid():
         return _render_question(request, attempt, responses, response, form=form)
     try:
-        response.save_answer(form.answer())
+        stored = response.save_answer(form.answer(), seq=save.cleaned_data["seq"], once=immediate)
     except AnswerRefused as refused:
         return _render_question(
             request, attempt, responses, response, form=form, error=str(refused)
         )
+    if not stored:
+        # A newer version (another tab, a replayed or delayed post) is kept: show it.
+        error = answered_once if immediate else STALE_ANSWER
+        if not request.htmx:
+            messages.warning(request, error)
+            return redirect(_question_url(attempt, position))
+        return _render_question(request, attempt, responses, response, error=error)
 
     saved = f"Your answer to question {position} was saved."
     if immediate:
@@ -430,6 +480,41 @@ def attempt_question(request: HttpRequest, pk: int, position: int) -> HttpRespon
             messages.success(request, saved)
         return redirect(_question_url(attempt, shown.position))
     return _render_question(request, attempt, responses, shown, notice="" if immediate else saved)
+
+
+def _autosave(
+    request: HttpRequest,
+    attempt: Attempt,
+    responses: list[Response],
+    response: Response,
+    seq: int | None,
+) -> HttpResponse:
+    """Store an answer as it is typed, without moving on: the save status and the navigator."""
+    if not request.htmx:
+        return redirect(_question_url(attempt, response.position))
+    state, message = "saved", ""
+    if attempt.quiz.feedback == Quiz.Feedback.IMMEDIATE:
+        state, message = "refused", "Not saved: press “Check answer” to answer."
+    else:
+        form = answer_form(response, request.POST)
+        if not form.is_valid():
+            state, message = "invalid", "Not saved yet: " + form.error_summary()[0]
+        else:
+            try:
+                if not response.save_answer(form.answer(), seq=seq):
+                    state, message = "stale", "Saved (a newer version of this answer is kept)."
+            except AnswerRefused as refused:
+                state, message = "refused", str(refused)
+    context = {
+        "attempt": attempt,
+        "responses": responses,
+        "response": response,
+        "position": response.position,
+        "save_state": state,
+        "save_message": message,
+        "saved_at": timezone.localtime(response.answered_at) if response.answered_at else None,
+    }
+    return render(request, ATTEMPT_PAGE + "#save-update", context)
 
 
 @require_POST
@@ -465,12 +550,14 @@ def finish_attempt(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: summary of unanswered and flagged questions (attempt_finish.html); POST: submit once."""
     attempt = _student_attempt(request, pk)
     # A replayed or double-clicked submit finds the attempt closed and just goes to the results.
-    if closed := _closed_attempt(request, attempt):
+    if closed := _closed_attempt(request, attempt, submitting=True):
         return closed
     if request.method == "POST":
         if attempt.finish():
             if attempt.state == Attempt.State.EXPIRED:
                 messages.warning(request, TIME_RAN_OUT)
+            elif attempt.is_abandoned:
+                messages.warning(request, NOT_SUBMITTED)
             else:
                 messages.success(request, "Your answers were submitted.")
         return _go(request, _result_url(attempt))
@@ -489,6 +576,8 @@ def finish_attempt(request: HttpRequest, pk: int) -> HttpResponse:
             "flagged": [item for item in responses if item.flagged],
             "now": now,
             "time_left": _time_left(attempt, now),
+            "in_grace": attempt.in_grace_period(now),
+            "grace_message": _grace_message(attempt) if attempt.in_grace_period(now) else "",
         },
     )
 
@@ -499,9 +588,10 @@ def finish_attempt(request: HttpRequest, pk: int) -> HttpResponse:
 def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
     """Score, pass or fail, and every answer reviewed against the key and the text."""
     attempt = _student_attempt(request, pk)
-    if attempt.is_in_progress and attempt.is_overdue():
-        attempt.finish()
-        messages.warning(request, TIME_RAN_OUT)
+    if attempt.must_close():
+        if not attempt.finish():
+            attempt.refresh_from_db(fields=["state", "submitted_at", "score"])
+        messages.warning(request, NOT_SUBMITTED if attempt.is_abandoned else TIME_RAN_OUT)
     if attempt.is_in_progress:
         responses = list(attempt.responses.all())
         first_open = next((item.position for item in responses if not item.is_answered), 1)
