@@ -53,7 +53,7 @@
       }
       if (left <= 0) {
         window.clearInterval(interval);
-        announce("Time is up. Your saved answers are being submitted.");
+        announce(timer.dataset.timeUp || "Time is up.");
         // The finish page closes the overdue attempt and shows the results.
         window.location.assign(timer.dataset.finishUrl);
       }
@@ -96,27 +96,264 @@
     }
   }
 
+  // Saving answers ----------------------------------------------------------------------------
+
+  // Every save carries a version (seq): a clock reading corrected to the server's clock, rising
+  // with each save from this page. The server keeps the answer with the highest version, so a
+  // delayed or retried older save can never overwrite a newer one. While an answer is not yet
+  // acknowledged it is kept in sessionStorage (per tab, gone when the tab closes) and restored
+  // on reload if it is newer than the one the server has.
+  var DRAFT_PREFIX = "quizsite:answer:";
+  var skew = 0;
+  var lastSeq = 0;
+  var lastChangeSeq = 0; // version of the latest edit on this question
+  var savedSeq = 0; // highest version the server acknowledged
+  var retryDelay = 0;
+  var retryTimer = null;
+
+  function nextSeq() {
+    lastSeq = Math.max(Date.now() + skew, lastSeq + 1);
+    return lastSeq;
+  }
+
+  function answerForm() {
+    return document.querySelector("[data-answer-form]");
+  }
+
+  function autosaveTarget() {
+    var form = answerForm();
+    return form && form.querySelector("[data-autosave]");
+  }
+
+  function isAutosave(elt) {
+    return !!(elt && elt.hasAttribute && elt.hasAttribute("data-autosave"));
+  }
+
+  function draftKey(form) {
+    return DRAFT_PREFIX + form.dataset.attempt + ":" + form.dataset.position;
+  }
+
+  function answerControls(form) {
+    return form.querySelectorAll("fieldset input[name], fieldset select[name], fieldset textarea[name]");
+  }
+
+  function readAnswer(form) {
+    var values = {};
+    answerControls(form).forEach(function (control) {
+      values[control.name] = values[control.name] || [];
+      var ticked = control.type !== "radio" && control.type !== "checkbox";
+      if (ticked || control.checked) values[control.name].push(control.value);
+    });
+    return values;
+  }
+
+  function writeAnswer(form, values) {
+    answerControls(form).forEach(function (control) {
+      var wanted = values[control.name];
+      if (!wanted) return;
+      if (control.type === "radio" || control.type === "checkbox") {
+        control.checked = wanted.indexOf(control.value) !== -1;
+      } else if (wanted.length) {
+        control.value = wanted[0];
+      }
+    });
+  }
+
+  function storage() {
+    try {
+      return window.sessionStorage;
+    } catch (error) {
+      return null; // storage disabled: autosave still works, only reload recovery is lost
+    }
+  }
+
+  function setSaveStatus(text) {
+    var status = document.getElementById("save-status");
+    if (status) status.textContent = text;
+  }
+
+  function keepDraft(form) {
+    var store = storage();
+    if (!store) return;
+    try {
+      store.setItem(draftKey(form), JSON.stringify({ seq: lastChangeSeq, values: readAnswer(form) }));
+    } catch (error) {
+      // Quota or privacy mode: nothing more to do.
+    }
+  }
+
+  function setUpAnswerForm() {
+    var form = answerForm();
+    if (!form || form.dataset.saveReady) return;
+    form.dataset.saveReady = "1";
+    var serverMs = Number(form.dataset.serverMs);
+    if (serverMs) skew = serverMs - Date.now();
+    savedSeq = Number(form.dataset.storedSeq) || 0;
+    lastChangeSeq = savedSeq;
+    retryDelay = 0;
+    var store = storage();
+    var draft = null;
+    try {
+      draft = store && JSON.parse(store.getItem(draftKey(form)) || "null");
+    } catch (error) {
+      draft = null;
+    }
+    if (!draft || !(draft.seq > savedSeq) || form.querySelector("fieldset[disabled]")) {
+      if (store) store.removeItem(draftKey(form));
+      return;
+    }
+    // An answer typed here that never reached the server (a reload, a dropped connection).
+    writeAnswer(form, draft.values || {});
+    lastChangeSeq = nextSeq();
+    var target = autosaveTarget();
+    if (target) {
+      setSaveStatus("Restored your unsaved answer. Saving…");
+      window.htmx.trigger(target, "autosave-now");
+    } else {
+      setSaveStatus("Restored your unsaved answer. Press the button to save it.");
+    }
+  }
+
+  function clearFinishedDrafts() {
+    var marker = document.querySelector("[data-clear-drafts]");
+    var store = storage();
+    if (!marker || !store) return;
+    var prefix = DRAFT_PREFIX + marker.dataset.clearDrafts + ":";
+    for (var i = store.length - 1; i >= 0; i--) {
+      var key = store.key(i);
+      if (key && key.indexOf(prefix) === 0) store.removeItem(key);
+    }
+  }
+
+  function unsaved() {
+    return !!autosaveTarget() && lastChangeSeq > savedSeq;
+  }
+
+  function scheduleRetry() {
+    var target = autosaveTarget();
+    if (!target || retryTimer) return;
+    retryDelay = Math.min(30000, retryDelay ? retryDelay * 2 : 1000);
+    setSaveStatus("Not saved — retrying…");
+    retryTimer = window.setTimeout(function () {
+      retryTimer = null;
+      var current = autosaveTarget();
+      if (current) window.htmx.trigger(current, "autosave-now");
+    }, retryDelay);
+  }
+
+  // Save now and resolve when the server has answered (or after a few seconds regardless), so a
+  // link can wait for the answer before leaving the question.
+  function flushSave() {
+    var target = autosaveTarget();
+    if (!target || !unsaved()) return Promise.resolve();
+    return new Promise(function (resolve) {
+      var done = false;
+      function finish() {
+        if (done) return;
+        done = true;
+        target.removeEventListener("htmx:afterRequest", finish);
+        resolve();
+      }
+      target.addEventListener("htmx:afterRequest", finish);
+      window.setTimeout(finish, 5000);
+      window.htmx.trigger(target, "autosave-now");
+    });
+  }
+
+  document.addEventListener("input", function (event) {
+    var form = answerForm();
+    if (!form || !form.contains(event.target) || !event.target.name) return;
+    if (event.target.name === "seq" || event.target.name === "csrfmiddlewaretoken") return;
+    lastChangeSeq = nextSeq();
+    keepDraft(form);
+  });
+
+  // Version every save of an answer (autosave and the button) at the moment it is sent.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = answerForm();
+    var elt = event.detail.elt;
+    if (!form || !(elt === form || form.contains(elt))) return;
+    if (event.detail.verb !== "post" || elt.closest("#flag-form")) return;
+    var seq = nextSeq();
+    event.detail.parameters.seq = String(seq);
+    elt.dataset.sentSeq = String(seq);
+  });
+
+  // Leaving the question by a link (Previous, Next, the navigator, Finish): save first.
+  document.addEventListener("htmx:confirm", function (event) {
+    var elt = event.detail.elt;
+    if (!unsaved() || !elt.matches || !elt.matches("a[hx-get]")) return;
+    event.preventDefault();
+    flushSave().then(function () {
+      event.detail.issueRequest(true);
+    });
+  });
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href]");
+    if (!link || link.hasAttribute("hx-get") || link.target || !unsaved()) return;
+    if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey) return;
+    event.preventDefault();
+    flushSave().then(function () {
+      window.location.assign(link.href);
+    });
+  });
+
+  window.addEventListener("online", function () {
+    if (retryTimer) {
+      window.clearTimeout(retryTimer);
+      retryTimer = null;
+      var target = autosaveTarget();
+      if (target) window.htmx.trigger(target, "autosave-now");
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     startCountdowns(document);
+    clearFinishedDrafts();
+    setUpAnswerForm();
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {
     startCountdowns(document);
     var target = event.detail && event.detail.target;
-    if (target && target.id === "question-card") focusCard();
+    if (target && target.id === "question-card") {
+      focusCard();
+      setUpAnswerForm();
+    }
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {
-    if (event.detail && event.detail.successful) clearConnectionProblem();
+    var detail = event.detail || {};
+    if (!detail.successful) return;
+    clearConnectionProblem();
+    if (!isAutosave(detail.elt)) return;
+    var match = /data-save-state="(\w+)"/.exec((detail.xhr && detail.xhr.responseText) || "");
+    var state = match && match[1];
+    if (state === "saved" || state === "stale") {
+      retryDelay = 0;
+      savedSeq = Math.max(savedSeq, Number(detail.elt.dataset.sentSeq) || 0);
+      var form = answerForm();
+      var store = storage();
+      if (form && store && !unsaved()) store.removeItem(draftKey(form));
+    }
   });
 
-  document.addEventListener("htmx:sendError", function () {
+  document.addEventListener("htmx:sendError", function (event) {
+    if (isAutosave(event.detail && event.detail.elt)) {
+      scheduleRetry();
+      return;
+    }
     showConnectionProblem(
       "Could not reach the server, so nothing was saved. Check your connection and try again."
     );
   });
 
-  document.addEventListener("htmx:responseError", function () {
+  document.addEventListener("htmx:responseError", function (event) {
+    if (isAutosave(event.detail && event.detail.elt)) {
+      scheduleRetry();
+      return;
+    }
     showConnectionProblem("Something went wrong on the server. Reload the page and try again.");
   });
 })();
