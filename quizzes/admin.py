@@ -19,6 +19,7 @@ from quizzes.admin_forms import (
 )
 from quizzes.models import (
     AcceptedAnswer,
+    Accommodation,
     Attempt,
     Choice,
     MatchPair,
@@ -294,7 +295,18 @@ class QuizAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "description", "source_text", "owner"]}),
         ("Availability", {"fields": ["is_published", "opens_at", "closes_at", "preview_link"]}),
-        ("Attempts", {"fields": ["time_limit_minutes", "attempts_allowed", "grading_method"]}),
+        (
+            "Attempts",
+            {
+                "fields": [
+                    "time_limit_minutes",
+                    "overdue_handling",
+                    "grace_period_minutes",
+                    "attempts_allowed",
+                    "grading_method",
+                ]
+            },
+        ),
         ("Feedback and grading", {"fields": ["feedback", "pass_mark"]}),
         ("Presentation", {"fields": ["shuffle_questions", "shuffle_options", "text_during_quiz"]}),
     ]
@@ -376,6 +388,15 @@ class AttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["student", "quiz"]
     date_hierarchy = "started_at"
     inlines = [ResponseInline]
+
+
+@admin.register(Accommodation)
+class AccommodationAdmin(admin.ModelAdmin):
+    """Extra time for a student on every timed quiz, from their next attempt on."""
+
+    list_display = ["student", "time_factor", "no_time_limit", "note", "updated_at"]
+    search_fields = ["student__username", "note"]
+    list_select_related = ["student"]
 
 
 @admin.register(Response)
