@@ -673,9 +673,9 @@ def test_question_page_queries_do_not_grow_with_the_quiz(
 ):
     attempt = sized_attempt(student, size, "deferred")
     client.force_login(student)
-    # session, user, attempt with quiz and text, its responses; the full page adds the
-    # user's and group permissions for base.html's menu
-    with django_assert_num_queries(6):
+    # session, user, attempt with quiz and text, its responses; the full page too (a student's
+    # menu needs no permission queries)
+    with django_assert_num_queries(4):
         client.get(question_url(attempt, 3))
     with django_assert_num_queries(4):
         client.get(question_url(attempt, 3), headers=HTMX)
@@ -702,7 +702,7 @@ def test_immediate_feedback_queries_do_not_grow_with_the_quiz(
     client.force_login(student)
     with django_assert_num_queries(8):
         client.post(question_url(attempt, 3), data, headers=HTMX)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         client.get(question_url(attempt, 3))
 
 
@@ -711,3 +711,12 @@ def test_an_empty_matching_answer_says_so_once(client, student):
     client.force_login(student)
     response = client.post(question_url(attempt, 1), {}, headers=HTMX)
     assert response.text.count("Choose a match for every item.") == 1
+
+
+def test_navigator_links_every_question_of_the_attempt(client, student):
+    attempt = sized_attempt(student, 12, "deferred")
+    client.force_login(student)
+    response = client.get(question_url(attempt, 3))
+    for position in (1, 10, 12):
+        url = question_url(attempt, position)
+        assert f'href="{url}" hx-get="{url}"' in response.text
