@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/quizsite
 
-.PHONY: run serve test test-postgres lint format clean
+.PHONY: run serve bench test test-postgres lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,15 @@ serve: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	DJANGO_INSECURE_HTTP=$${DJANGO_INSECURE_HTTP:-1} $(BIN)/gunicorn quizsite.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-4}
+
+# The answer loop against the ceiling view (README, "Benchmark"): SQLite, then PostgreSQL when
+# DATABASE_URL is set or 127.0.0.1:5432 answers. wrk comes from Debian; without it (no root, no
+# apt) the script says so and uses its own asyncio client. BENCH_ARGS passes options through.
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		{ apt-get install -y -qq wrk >/dev/null 2>&1 || \
+		  { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq wrk >/dev/null 2>&1; }; }; } || true
+	$(BIN)/python benchmarks/answer_loop.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
