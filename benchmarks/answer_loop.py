@@ -563,7 +563,9 @@ def main() -> None:
     if tool == "asyncio":
         print("wrk is not installed: using the asyncio client (apt-get install -y wrk for wrk).")
     # Ctrl-C or a TERM from make: unwind through the finally blocks that stop everything.
+    # (set explicitly: a shell starts background jobs with SIGINT ignored).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     databases = []
     if args.db in ("sqlite", "both"):
