@@ -271,7 +271,11 @@ def _review(response: Response, texts: dict[int, SourceText], *, link_text: bool
 
 def _student_attempt(request: HttpRequest, pk: int) -> Attempt:
     """The user's own attempt with its quiz, the quiz's text and every response: two queries."""
-    responses = Response.objects.annotate(source_text_id=F("question__source_text_id"))
+    # By position alone: Response's Meta ordering ("attempt", "position") orders by the
+    # attempt's own ordering, which joins quizzes_attempt into every page's responses query.
+    responses = Response.objects.annotate(source_text_id=F("question__source_text_id")).order_by(
+        "position"
+    )
     return get_object_or_404(
         Attempt.objects.for_student(request.user)
         .select_related("quiz__source_text")
