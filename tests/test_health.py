@@ -27,3 +27,9 @@ def test_healthz_ignores_a_logged_in_session(client, student, django_assert_num_
 def test_healthz_answers_head_and_refuses_post(client):
     assert client.head(reverse("healthz")).status_code == 200
     assert client.post(reverse("healthz")).status_code == 405
+
+
+def test_healthz_answers_plain_http_when_https_is_enforced(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get(reverse("healthz")).status_code == 200
+    assert client.get(reverse("quizzes:quiz_list")).status_code == 301
