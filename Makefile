@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/quizsite
 
-.PHONY: run serve bench test test-postgres lint format clean
+.PHONY: run serve bench load test test-postgres lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ bench: $(VENV)/.installed
 		{ apt-get install -y -qq wrk >/dev/null 2>&1 || \
 		  { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq wrk >/dev/null 2>&1; }; }; } || true
 	$(BIN)/python benchmarks/answer_loop.py $(BENCH_ARGS)
+
+# A class of 200 under load and faults (README, "Load and fault test"): SQLite, then PostgreSQL
+# when POSTGRES_URL's server answers. LOAD_ARGS passes options through (--students, --db, ...).
+load: $(VENV)/.installed
+	$(BIN)/python benchmarks/class_under_load.py --pg-url $(dir $(POSTGRES_URL))postgres $(LOAD_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -538,6 +538,7 @@ def reconcile(run: Run, dump: dict, questions: int) -> list[str]:
     """The criteria that failed, if any; also fills run.errors with the details."""
     failures = []
     attempts = dump["attempts"]
+    run.states = collections.Counter(f"{a['quiz__slug']} {a['state']}" for a in attempts)
     per_student = collections.Counter((a["student__username"], a["quiz__slug"]) for a in attempts)
     if any(count != 1 for count in per_student.values()) or len(per_student) != 2 * run.students:
         failures.append("not exactly one attempt per student and quiz")
@@ -616,6 +617,7 @@ def summary(label: str, run: Run, elapsed: float, failures: list[str]) -> str:
         f"{'answers acknowledged':<32}{len(run.acked)}",
         f"{'answers stored (of those)':<32}{len(run.acked) - getattr(run, 'lost', 0)}",
         f"{'reload checks after restart':<32}{dict(run.reload_checks)}",
+        f"{'attempts by quiz and state':<32}{dict(sorted(getattr(run, 'states', {}).items()))}",
         f"{'faults injected':<32}{'; '.join(run.faults)}",
         "errors by kind:",
     ]
