@@ -86,6 +86,7 @@ print(json.dumps({"questions": len(slots)}))
 
 DUMP = """\
 import json
+from quizzes.forms import answer_data
 from quizzes.models import Attempt, Response
 attempts = list(
     Attempt.objects.filter(student__username__startswith="load").values(
@@ -94,9 +95,12 @@ attempts = list(
 )
 responses = list(
     Response.objects.filter(attempt__student__username__startswith="load").values(
-        "attempt_id", "position", "answer", "answer_seq", "answered_at", "marks"
+        "attempt_id", "position", "answer", "answer_seq", "answered_at", "marks", "snapshot"
     )
 )
+for row in responses:
+    snapshot = row.pop("snapshot")
+    row["form"] = None if row["answer"] is None else answer_data(snapshot, row["answer"])
 print(json.dumps({"attempts": attempts, "responses": responses}, default=str))
 """
 
@@ -111,7 +115,7 @@ class Run:
     latencies: list = field(default_factory=list)
     errors: collections.Counter = field(default_factory=collections.Counter)
     samples: dict = field(default_factory=dict)  # error kind -> one example
-    sent: dict = field(default_factory=dict)  # (attempt, position, seq) -> expected answer
+    sent: dict = field(default_factory=dict)  # (attempt, position, seq) -> the form data sent
     acked: dict = field(default_factory=dict)  # (attempt, position) -> highest acked seq
     submitted_messages: collections.Counter = field(default_factory=collections.Counter)
     attempts: dict = field(default_factory=dict)  # (student, quiz) -> attempt pk
@@ -156,51 +160,47 @@ def controls(html: str) -> dict:
     return found
 
 
-def choose_answer(found: dict, rng: random.Random) -> tuple[dict, object]:
-    """Form data for a random answer, and the JSON the server should store for it."""
+def choose_answer(found: dict, rng: random.Random) -> dict:
+    """Form data for a random answer, as a browser sends it.
+
+    The page names and values controls by their place, never by option ids, so answers are
+    compared in that form: the server's stored answer is turned back into form data to check it.
+    """
     if found["radio"]:
-        value = rng.choice(found["radio"])["value"]
-        return {"answer": value}, value
+        return {"answer": rng.choice(found["radio"])["value"]}
     if found["checkbox"]:
         values = [a["value"] for a in found["checkbox"]]
-        picked = [v for v in values if rng.random() < 0.5] or [values[0]]
-        return {"answer": picked}, picked
+        return {"answer": [v for v in values if rng.random() < 0.5] or [values[0]]}
     if found["text"]:
         box = found["text"][0]
         if box.get("inputmode") == "decimal":
             value = rng.choice(["1922", "1925", "1918"])
         else:
             value = rng.choice(["Lipetsk", "Rapallo", "Genoa", "Chicherin"])
-        return {box["name"]: value}, value
+        return {box["name"]: value}
     selects = found["select"]
     if selects and selects[0]["name"].startswith("item_"):
         order = list(range(1, len(selects) + 1))
         rng.shuffle(order)
-        data = {s["name"]: str(n) for s, n in zip(selects, order, strict=True)}
-        ids = sorted((s["name"][5:] for s in selects), key=lambda i: data[f"item_{i}"])
-        return data, ids
-    data, expected = {}, {}
-    for select in selects:
-        value = rng.choice([o["value"] for o in select["options"] if o.get("value")])
-        data[select["name"]], expected[select["name"][6:]] = value, value
-    return data, expected
+        return {s["name"]: str(n) for s, n in zip(selects, order, strict=True)}
+    return {
+        select["name"]: rng.choice([o["value"] for o in select["options"] if o.get("value")])
+        for select in selects
+    }
 
 
-def shown_answer(found: dict):
-    """The answer a reloaded card shows, in the stored JSON's form."""
+def shown_answer(found: dict) -> dict:
+    """The answer a reloaded card shows, as the form data that would send it again."""
     if found["radio"]:
-        return next((a["value"] for a in found["radio"] if "checked" in a), None)
+        return {"answer": next((a["value"] for a in found["radio"] if "checked" in a), None)}
     if found["checkbox"]:
-        return [a["value"] for a in found["checkbox"] if "checked" in a]
+        return {"answer": [a["value"] for a in found["checkbox"] if "checked" in a]}
     if found["text"]:
-        return found["text"][0].get("value")
-    chosen = {}
-    for select in found["select"]:
-        value = next((o.get("value") for o in select["options"] if "selected" in o), "")
-        chosen[select["name"]] = value
-    if chosen and next(iter(chosen)).startswith("item_"):
-        return sorted((n[5:] for n in chosen), key=lambda i: int(chosen[f"item_{i}"] or 0))
-    return {name[6:]: value for name, value in chosen.items()}
+        return {found["text"][0]["name"]: found["text"][0].get("value")}
+    return {
+        select["name"]: next((o.get("value") for o in select["options"] if "selected" in o), "")
+        for select in found["select"]
+    }
 
 
 def deadline_on(html: str) -> str | None:
@@ -281,14 +281,14 @@ class Student:
 
     async def answer(self, attempt: int, position: int, card: str, *, submit=False) -> str:
         """Autosave a random answer (as typing does) or press "Save and next"; the reply."""
-        form, expected = choose_answer(controls(card), self.rng)
+        form = choose_answer(controls(card), self.rng)
         url = f"/attempts/{attempt}/questions/{position}/"
         versions = []
 
         def data():
             seq = self.next_seq()
             versions.append(seq)
-            self.run.sent[(attempt, position, seq)] = expected
+            self.run.sent[(attempt, position, seq)] = form
             return {**form, "seq": str(seq), **({} if submit else {"autosave": "1"})}
 
         response, body = await self.request("POST", url, htmx=True, data=data)
@@ -573,7 +573,7 @@ def reconcile(run: Run, dump: dict, questions: int) -> list[str]:
         if (
             not row
             or stored_seq < seq
-            or run.sent.get((attempt, position, stored_seq), object()) != row["answer"]
+            or run.sent.get((attempt, position, stored_seq), object()) != row["form"]
         ):
             lost += 1
     run.lost = lost

@@ -15,6 +15,20 @@ class SignupForm(UserCreationForm):
 
 # Answering a question: built from the response's snapshot, never from the live Question, so
 # later edits to a question cannot change what an attempt shows or accepts.
+#
+# The browser never sees an option's id. Ids are database keys handed out in the order the
+# instructor wrote the options, so they would give the key away (sorted ordering items, the
+# first-written correct choice, a matching prompt and its answer sharing a pair's id). Controls are
+# named and valued by their place in the attempt's display order instead, and mapped back here.
+
+
+def _tokens(items: list[dict], prefix: str) -> dict[str, str]:
+    """Form value -> stored id, by place in the display order: {"o1": "<id>", "o2": ...}."""
+    return {f"{prefix}{number}": item["id"] for number, item in enumerate(items, start=1)}
+
+
+def _token_of(items: list[dict], prefix: str, item_id) -> str | None:
+    return next((token for token, i in _tokens(items, prefix).items() if i == item_id), None)
 
 
 class AnswerForm(forms.Form):
@@ -42,25 +56,41 @@ class AnswerForm(forms.Form):
 
 class SingleChoiceAnswerForm(AnswerForm):
     def add_answer_fields(self, saved_answer) -> None:
+        options = self.snapshot["options"]
         self.fields["answer"] = forms.ChoiceField(
             label="Your answer",
-            choices=[(option["id"], option["text"]) for option in self.snapshot["options"]],
+            choices=[
+                (token, option["text"])
+                for token, option in zip(_tokens(options, "o"), options, strict=True)
+            ],
             widget=forms.RadioSelect,
-            initial=saved_answer,
+            initial=_token_of(options, "o", saved_answer),
             error_messages={
                 "required": "Choose an answer.",
                 "invalid_choice": "Choose one of the options shown.",
             },
         )
 
+    def answer(self):
+        return _tokens(self.snapshot["options"], "o")[self.cleaned_data["answer"]]
+
+    @staticmethod
+    def data_for(snapshot: dict, answer) -> dict:
+        return {"answer": _token_of(snapshot["options"], "o", answer)}
+
 
 class MultipleResponseAnswerForm(AnswerForm):
     def add_answer_fields(self, saved_answer) -> None:
+        options = self.snapshot["options"]
+        saved = saved_answer if isinstance(saved_answer, list) else []
         self.fields["answer"] = forms.MultipleChoiceField(
             label="Your answer",
-            choices=[(option["id"], option["text"]) for option in self.snapshot["options"]],
+            choices=[
+                (token, option["text"])
+                for token, option in zip(_tokens(options, "o"), options, strict=True)
+            ],
             widget=forms.CheckboxSelectMultiple,
-            initial=saved_answer,
+            initial=[_token_of(options, "o", option_id) for option_id in saved],
             error_messages={
                 "required": "Choose at least one option.",
                 "invalid_choice": "Choose only among the options shown.",
@@ -70,7 +100,15 @@ class MultipleResponseAnswerForm(AnswerForm):
     def answer(self):
         # Stored in display order, so the same picks always store the same value.
         picked = set(self.cleaned_data["answer"])
-        return [option["id"] for option in self.snapshot["options"] if option["id"] in picked]
+        return [
+            option_id
+            for token, option_id in _tokens(self.snapshot["options"], "o").items()
+            if token in picked
+        ]
+
+    @staticmethod
+    def data_for(snapshot: dict, answer) -> dict:
+        return {"answer": [_token_of(snapshot["options"], "o", option_id) for option_id in answer]}
 
 
 class ShortAnswerForm(AnswerForm):
@@ -84,6 +122,10 @@ class ShortAnswerForm(AnswerForm):
             widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
             error_messages={"required": "Type your answer."},
         )
+
+    @staticmethod
+    def data_for(snapshot: dict, answer) -> dict:
+        return {"answer": answer}
 
 
 class NumericAnswerForm(AnswerForm):
@@ -105,6 +147,10 @@ class NumericAnswerForm(AnswerForm):
             raise forms.ValidationError("Enter a number, e.g. 1922")
         return text
 
+    @staticmethod
+    def data_for(snapshot: dict, answer) -> dict:
+        return {"answer": answer}
+
 
 class OrderingAnswerForm(AnswerForm):
     """One "position 1..n" select per item: answerable by keyboard, no dragging needed."""
@@ -112,14 +158,17 @@ class OrderingAnswerForm(AnswerForm):
     layout = "selects"
 
     def add_answer_fields(self, saved_answer) -> None:
+        fields = {
+            item_id: name for name, item_id in _tokens(self.snapshot["options"], "item_").items()
+        }
         items = list(self.snapshot["options"])
-        if isinstance(saved_answer, list) and set(saved_answer) == {i["id"] for i in items}:
+        if isinstance(saved_answer, list) and sorted(saved_answer) == sorted(fields):
             # List the items in the student's saved order, so the page reads as they left it.
             by_id = {item["id"]: item for item in items}
             items = [by_id[item_id] for item_id in saved_answer]
         positions = [(str(n), str(n)) for n in range(1, len(items) + 1)]
         for number, item in enumerate(items, start=1):
-            self.fields[f"item_{item['id']}"] = forms.TypedChoiceField(
+            self.fields[fields[item["id"]]] = forms.TypedChoiceField(
                 label=item["text"],
                 choices=positions,
                 coerce=int,
@@ -132,7 +181,7 @@ class OrderingAnswerForm(AnswerForm):
 
     def clean(self):
         cleaned = super().clean()
-        positions = [cleaned.get(f"item_{item['id']}") for item in self.snapshot["options"]]
+        positions = [cleaned.get(name) for name in _tokens(self.snapshot["options"], "item_")]
         if None not in positions and len(set(positions)) != len(positions):
             raise forms.ValidationError(
                 "Give each item a different position (1 to %(n)s).", params={"n": len(positions)}
@@ -140,8 +189,15 @@ class OrderingAnswerForm(AnswerForm):
         return cleaned
 
     def answer(self) -> list[str]:
-        ids = [item["id"] for item in self.snapshot["options"]]
-        return sorted(ids, key=lambda item_id: self.cleaned_data[f"item_{item_id}"])
+        fields = _tokens(self.snapshot["options"], "item_")
+        return [fields[name] for name in sorted(fields, key=lambda name: self.cleaned_data[name])]
+
+    @staticmethod
+    def data_for(snapshot: dict, answer) -> dict:
+        return {
+            _token_of(snapshot["options"], "item_", item_id): str(position)
+            for position, item_id in enumerate(answer, start=1)
+        }
 
 
 class MatchingAnswerForm(AnswerForm):
@@ -151,12 +207,18 @@ class MatchingAnswerForm(AnswerForm):
 
     def add_answer_fields(self, saved_answer) -> None:
         saved = saved_answer if isinstance(saved_answer, dict) else {}
-        targets = [("", "Choose…")] + [(t["id"], t["text"]) for t in self.snapshot["targets"]]
-        for prompt in self.snapshot["prompts"]:
-            self.fields[f"match_{prompt['id']}"] = forms.ChoiceField(
+        targets = self.snapshot["targets"]
+        choices = [("", "Choose…")] + [
+            (token, target["text"])
+            for token, target in zip(_tokens(targets, "t"), targets, strict=True)
+        ]
+        for name, prompt in zip(
+            _tokens(self.snapshot["prompts"], "match_"), self.snapshot["prompts"], strict=True
+        ):
+            self.fields[name] = forms.ChoiceField(
                 label=prompt["text"],
-                choices=targets,
-                initial=saved.get(prompt["id"], ""),
+                choices=choices,
+                initial=_token_of(targets, "t", saved.get(prompt["id"])) or "",
                 error_messages={
                     "required": "Choose a match for every item.",
                     "invalid_choice": "Choose a match from the list.",
@@ -164,9 +226,17 @@ class MatchingAnswerForm(AnswerForm):
             )
 
     def answer(self) -> dict[str, str]:
+        targets = _tokens(self.snapshot["targets"], "t")
         return {
-            prompt["id"]: self.cleaned_data[f"match_{prompt['id']}"]
-            for prompt in self.snapshot["prompts"]
+            prompt_id: targets[self.cleaned_data[name]]
+            for name, prompt_id in _tokens(self.snapshot["prompts"], "match_").items()
+        }
+
+    @staticmethod
+    def data_for(snapshot: dict, answer) -> dict:
+        return {
+            name: _token_of(snapshot["targets"], "t", answer.get(prompt_id)) or ""
+            for name, prompt_id in _tokens(snapshot["prompts"], "match_").items()
         }
 
 
@@ -179,6 +249,12 @@ ANSWER_FORMS = {
     grading.ORDERING: OrderingAnswerForm,
     grading.MATCHING: MatchingAnswerForm,
 }
+
+
+def answer_data(snapshot: dict, answer) -> dict:
+    """The form data a student sends for an answer in its stored form (ids), for tests and
+    scripts that drive the site as a browser would."""
+    return ANSWER_FORMS[snapshot["kind"]].data_for(snapshot, answer)
 
 
 def answer_form(response, data=None) -> AnswerForm:

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from quizzes.forms import answer_data
 from quizzes.models import Accommodation, Attempt, Quiz, Response, standings, start_attempt
 from tests.factories import (
     NumericQuestionFactory,
@@ -40,6 +41,15 @@ def correct(response: Response) -> str:
 
 def wrong(response: Response) -> str:
     return next(o["id"] for o in response.snapshot["options"] if o["id"] != correct(response))
+
+
+def right_data(response: Response) -> dict:
+    """Form data choosing the right option, as the browser sends it."""
+    return answer_data(response.snapshot, correct(response))
+
+
+def wrong_data(response: Response) -> dict:
+    return answer_data(response.snapshot, wrong(response))
 
 
 def timed_quiz(policy=Quiz.OverdueHandling.AUTOSUBMIT, **fields) -> Quiz:
@@ -90,7 +100,7 @@ def test_grace_period_refuses_answers_but_lets_the_student_submit(client, studen
     client.force_login(student)
     second = attempt.responses.get(position=2)
 
-    posted = client.post(question_url(attempt, 2), {"answer": correct(second)}, follow=True)
+    posted = client.post(question_url(attempt, 2), right_data(second), follow=True)
 
     second.refresh_from_db()
     assert not second.is_answered
@@ -268,11 +278,14 @@ def test_an_older_save_arriving_late_keeps_the_newer_answer(
 ):
     response = deferred_attempt.responses.get(position=1)
     client.force_login(student)
-    client.post(question_url(deferred_attempt, 1), {"answer": correct(response), "seq": 5})
+    client.post(
+        question_url(deferred_attempt, 1),
+        {**right_data(response), "seq": 5},
+    )
 
     late = client.post(
         question_url(deferred_attempt, 1),
-        {"answer": wrong(response), "seq": 3},
+        {**wrong_data(response), "seq": 3},
         headers=headers,
         follow=True,
     )
@@ -281,7 +294,8 @@ def test_an_older_save_arriving_late_keeps_the_newer_answer(
     assert response.answer == correct(response)
     assert response.answer_seq == 5
     assert "A newer answer to this question was already saved" in late.text
-    assert re.search(rf'value="{correct(response)}"[^>]*checked', late.text)  # shown as kept
+    kept = right_data(response)["answer"]
+    assert re.search(rf'value="{kept}"[^>]*checked', late.text)  # shown as kept
 
 
 def test_a_replayed_save_is_not_stored_twice(student, deferred_attempt):
@@ -304,7 +318,7 @@ def test_plain_posts_without_a_version_use_the_server_clock(client, student, def
     response = deferred_attempt.responses.get(position=1)
     client.force_login(student)
     before = int(timezone.now().timestamp() * 1000)
-    client.post(question_url(deferred_attempt, 1), {"answer": correct(response)})
+    client.post(question_url(deferred_attempt, 1), right_data(response))
     response.refresh_from_db()
     assert response.answer_seq >= before
 
@@ -322,7 +336,8 @@ def test_an_unreadable_version_is_a_400(client, student, deferred_attempt):
     response = deferred_attempt.responses.get(position=1)
     client.force_login(student)
     posted = client.post(
-        question_url(deferred_attempt, 1), {"answer": correct(response), "seq": "x"}
+        question_url(deferred_attempt, 1),
+        {**right_data(response), "seq": "x"},
     )
     assert posted.status_code == 400
     response.refresh_from_db()
@@ -353,7 +368,7 @@ def test_no_autosave_with_immediate_feedback(client, student, quiz):
     client.force_login(student)
     assert "data-autosave" not in client.get(question_url(attempt, 1)).text
     response = attempt.responses.get(position=1)
-    saved = autosave(client, attempt, 1, {"answer": correct(response)})
+    saved = autosave(client, attempt, 1, right_data(response))
     assert 'data-save-state="refused"' in saved.text
     response.refresh_from_db()
     assert not response.is_answered  # saving would have locked the answer
@@ -363,7 +378,7 @@ def test_autosave_stores_without_moving_on(client, student, deferred_attempt):
     response = deferred_attempt.responses.get(position=2)
     client.force_login(student)
 
-    saved = autosave(client, deferred_attempt, 2, {"answer": correct(response)}, seq=11)
+    saved = autosave(client, deferred_attempt, 2, right_data(response), seq=11)
 
     assert saved.status_code == 200
     assert 'data-save-state="saved"' in saved.text
@@ -400,8 +415,8 @@ def test_autosave_of_a_typed_answer(client, student):
 def test_a_stale_autosave_says_so(client, student, deferred_attempt):
     response = deferred_attempt.responses.get(position=1)
     client.force_login(student)
-    autosave(client, deferred_attempt, 1, {"answer": correct(response)}, seq=9)
-    stale = autosave(client, deferred_attempt, 1, {"answer": wrong(response)}, seq=8)
+    autosave(client, deferred_attempt, 1, right_data(response), seq=9)
+    stale = autosave(client, deferred_attempt, 1, wrong_data(response), seq=8)
     assert 'data-save-state="stale"' in stale.text
     response.refresh_from_db()
     assert response.answer == correct(response)
@@ -411,7 +426,7 @@ def test_autosave_after_time_is_up_is_refused(client, student):
     attempt = started_ago(timed_quiz(), student, 31)
     response = attempt.responses.get(position=1)
     client.force_login(student)
-    refused = autosave(client, attempt, 1, {"answer": correct(response)})
+    refused = autosave(client, attempt, 1, right_data(response))
     assert refused["HX-Redirect"] == result_url(attempt)
     response.refresh_from_db()
     assert not response.is_answered
@@ -434,4 +449,4 @@ def test_autosave_queries_do_not_grow_with_the_quiz(
     client.force_login(student)
     # session, user, attempt, responses; savepoint, lock the attempt, update, release
     with django_assert_num_queries(8):
-        autosave(client, attempt, 3, {"answer": correct(response)}, seq=1)
+        autosave(client, attempt, 3, right_data(response), seq=1)

@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django.urls import reverse
 
+from quizzes.forms import answer_data
 from quizzes.models import Attempt, Question, QuestionDraft, Quiz, Response, start_attempt
 from tests.factories import (
     AcceptedAnswerFactory,
@@ -92,7 +93,8 @@ def assert_no_key(html: str, snapshot: dict, *, form: bool = True) -> None:
     for accepted in SECRET_ACCEPTED:
         assert accepted.lower() not in lowered
     assert str(SECRET_NUMBER) not in html
-    assert _selected_values(html) == []  # nothing pre-chosen before the student answers
+    if snapshot["kind"] != "ordering":  # ordering items start at their shown (shuffled) places
+        assert _selected_values(html) == []  # nothing pre-chosen before the student answers
     kind = snapshot["kind"]
     if form and kind in ("single_choice", "multiple_response", "true_false"):
         # Every option's input is the same tag but for its value and id: none is marked.
@@ -102,13 +104,15 @@ def assert_no_key(html: str, snapshot: dict, *, form: bool = True) -> None:
     if form and kind == "ordering":
         shown = sorted(snapshot["options"], key=lambda option: html.index(option["text"]))
         assert [option["id"] for option in shown] != snapshot["correct"]
-        # Nor may the field names, sorted, spell the key (ids given out in the authored order).
+        # Fields are named by their place on the page, never by the ids the key is made of.
         names = re.findall(r'name="item_([^"]+)"', html)
-        assert sorted(names, key=lambda name: (len(name), name)) != snapshot["correct"]
-    if kind == "matching":
-        # A prompt's select must not be named after the target that matches it.
-        for target_id in snapshot["matches"].values():
-            assert f'name="match_{target_id}"' not in html
+        assert sorted(names) == [str(n) for n in range(1, len(snapshot["options"]) + 1)]
+    if form and kind == "matching":
+        # Selects and their options are named by place, so no prompt shares a name with its match.
+        names = re.findall(r'name="match_([^"]+)"', html)
+        values = re.findall(r'<option value="([^"]+)"', html)
+        assert sorted(names) == [str(n) for n in range(1, len(snapshot["prompts"]) + 1)]
+        assert set(values) == {f"t{n}" for n in range(1, len(snapshot["targets"]) + 1)}
 
 
 KINDS = [
@@ -117,22 +121,8 @@ KINDS = [
     "true_false",
     "short_answer",
     "numeric",
-    pytest.param(
-        "ordering",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="OrderingAnswerForm names each select item_<choice id>, and ids are given out "
-            "in the authored (correct) order: sorting the names gives the key (reported)",
-        ),
-    ),
-    pytest.param(
-        "matching",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="MatchingAnswerForm names each select match_<prompt id> and a target's value "
-            "is its pair id, the same number: the key is in the HTML (reported)",
-        ),
-    ),
+    "ordering",
+    "matching",
 ]
 
 
@@ -167,7 +157,7 @@ def test_deferred_answers_stay_hidden_after_saving(client, student, kind):
         "numeric": lambda s: "12",
     }[kind](first.snapshot)
     url = reverse("quizzes:attempt_question", args=[attempt.pk, 1])
-    saved = client.post(url, {"answer": wrong}, headers=HTMX)
+    saved = client.post(url, answer_data(first.snapshot, wrong), headers=HTMX)
     assert saved.status_code == 200
     assert 'id="question-card"' in saved.text
     first.refresh_from_db()
@@ -211,13 +201,14 @@ def test_htmx_answer_after_logging_in_needs_the_pages_token(student):
     assert logged_in.status_code == 302
     url = reverse("quizzes:attempt_question", args=[attempt.pk, 1])
     token = _token(browser.get(url).text)
-    choice = attempt.responses.get(position=1).snapshot["options"][0]["id"]
+    snapshot = attempt.responses.get(position=1).snapshot
+    choice = answer_data(snapshot, snapshot["options"][0]["id"])
 
-    refused = browser.post(url, {"answer": choice}, headers=HTMX)
+    refused = browser.post(url, choice, headers=HTMX)
     assert refused.status_code == 403
     assert not attempt.responses.get(position=1).is_answered
 
-    accepted = browser.post(url, {"answer": choice}, headers={**HTMX, "X-CSRFToken": token})
+    accepted = browser.post(url, choice, headers={**HTMX, "X-CSRFToken": token})
     assert accepted.status_code == 200
     assert attempt.responses.get(position=1).is_answered
 
