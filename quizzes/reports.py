@@ -621,8 +621,7 @@ def responses_csv(quiz: Quiz) -> Iterator[str]:
     header += ["kind", "prompt", "answer", "marks", "max_marks", "answered_at"]
     header += ["attempt_started_at", "attempt_submitted_at"]
     responses = (
-        Response.objects.filter(attempt__quiz=quiz, attempt__is_preview=False)
-        .exclude(attempt__state=Attempt.State.IN_PROGRESS)
+        Response.objects.filter(attempt__in=Attempt.objects.filter(quiz=quiz).counted())
         .order_by("attempt__student__username", "attempt__number", "position")
         .values_list(
             F("attempt__student__username"),

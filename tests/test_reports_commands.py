@@ -7,9 +7,10 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from quizzes import reports
-from quizzes.models import Attempt, Response
+from quizzes.models import Attempt, Response, start_attempt
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +141,21 @@ def test_export_responses_command_writes_one_row_per_attempt_and_question(quiz):
     answered = [row for row in rows if row["answered_at"]]
     assert all(row["answer"] in {"Lipetsk", "Volsk", "Kazan"} for row in answered)
     assert _run("export_responses", quiz.slug, "--no-bom")[0] == "q"
+
+
+def test_exports_leave_out_attempts_that_do_not_count(quiz, student, instructor):
+    _run("simulate_class", quiz.slug, "--students", "2", "--seed", "3")
+    start_attempt(quiz=quiz, student=instructor).finish()  # a preview
+    abandoned = start_attempt(quiz=quiz, student=student)
+    Attempt.objects.filter(pk=abandoned.pk).update(
+        state=Attempt.State.ABANDONED, submitted_at=timezone.now()
+    )
+    rows = _csv(_run("export_responses", quiz.slug))
+    assert {row["student"] for row in rows} == set(
+        Attempt.objects.counted().values_list("student__username", flat=True)
+    )
+    assert len(rows) == 2 * 3
+    assert len(list(csv.DictReader(io.StringIO("".join(reports.attempts_csv(quiz)))))) == 2
 
 
 def _download(client, quiz, kind):
