@@ -18,7 +18,7 @@ from django.db import connection
 from django.db.models import F, FloatField
 from django.db.models.functions import Cast
 
-from quizzes import grading, passages, statistics
+from quizzes import grading, passages, review, statistics
 from quizzes.models import Attempt, Question, Quiz, QuizQuestion, Response, SourceText
 
 FIRST, LAST, BEST, ALL = "first", "last", "best", "all"
@@ -517,23 +517,8 @@ def text_heatmap(report: QuizReport) -> list[HeatText]:
 
 def answer_text(snapshot: dict, answer) -> str:
     """A stored answer in words, as a spreadsheet cell."""
-    if answer is None:
-        return ""
-    kind = snapshot.get("kind")
-    labels = {o["id"]: o["text"] for o in snapshot.get("options", [])}
-    if kind in (grading.SINGLE_CHOICE, grading.TRUE_FALSE):
-        return labels.get(str(answer), str(answer))
-    if kind == grading.MULTIPLE_RESPONSE:
-        return "; ".join(labels.get(str(item), str(item)) for item in answer)
-    if kind == grading.ORDERING:
-        return " > ".join(labels.get(str(item), str(item)) for item in answer)
-    if kind == grading.MATCHING:
-        prompts = {p["id"]: p["text"] for p in snapshot.get("prompts", [])}
-        targets = {t["id"]: t["text"] for t in snapshot.get("targets", [])}
-        return "; ".join(
-            f"{prompts.get(p, p)} → {targets.get(t, t)}" for p, t in dict(answer).items()
-        )
-    return answer if isinstance(answer, str) else json.dumps(answer)
+    separator = " > " if snapshot.get("kind") == grading.ORDERING else "; "
+    return separator.join(review.answer_lines(snapshot, answer))
 
 
 def _csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:

@@ -13,10 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from quizzes import charts, regrading, reports
+from quizzes import charts, regrading, reports, review
 from quizzes.forms import AnalysisForm, GradebookForm, RegradeForm
 from quizzes.models import Attempt, Quiz, Regrade, RegradedResponse, Response
-from quizzes.views.student import _review, _source_texts
 
 INSTRUCTOR = "quizzes.change_quiz"
 
@@ -139,7 +138,7 @@ def attempt_review(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     items = list(attempt.responses.all())
-    texts = _source_texts(attempt, items)
+    texts = review.source_texts(attempt, items)
     return render(
         request,
         "quizzes/instructor/attempt_review.html",
@@ -147,7 +146,7 @@ def attempt_review(request: HttpRequest, pk: int) -> HttpResponse:
             "attempt": attempt,
             "quiz": attempt.quiz,
             "result": attempt.result,
-            "reviews": [_review(item, texts, link_text=True) for item in items],
+            "reviews": [review.review(item, texts, link_text=True) for item in items],
             "regraded": list(attempt.regraded_responses.all()),
         },
     )

@@ -1,7 +1,5 @@
 """Student pages: the quiz list, taking an attempt one question at a time, results, the text."""
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -15,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, push_url, replace_url
 
-from quizzes import grading, passages
+from quizzes import review
 from quizzes.forms import FlagForm, SaveForm, SignupForm, answer_form
 from quizzes.models import (
     Accommodation,
@@ -184,91 +182,6 @@ STALE_ANSWER = (
 )
 
 
-@dataclass
-class AnswerReview:
-    """One response as the review shows it: answers as text and the excerpt in its paragraph."""
-
-    response: Response
-    your_answer: list[str]
-    correct_answer: list[str]
-    ordered: bool
-    excerpt_text: str
-    context: passages.ExcerptInContext | None
-    text_url: str | None
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def _describe_answer(snapshot: dict, answer) -> list[str]:
-    """A stored answer as the lines of text a student reads, from the snapshot alone."""
-    if answer is None:
-        return []
-    kind = snapshot["kind"]
-    options = {option["id"]: option["text"] for option in snapshot.get("options", [])}
-    if kind in (grading.SINGLE_CHOICE, grading.TRUE_FALSE):
-        return [options.get(answer, answer)]
-    if kind in (grading.MULTIPLE_RESPONSE, grading.ORDERING):
-        return [options.get(option_id, option_id) for option_id in answer]
-    if kind == grading.MATCHING:
-        targets = {target["id"]: target["text"] for target in snapshot["targets"]}
-        return [
-            f"{prompt['text']} → {targets.get(answer.get(prompt['id']), 'no match')}"
-            for prompt in snapshot["prompts"]
-        ]
-    return [str(answer)]
-
-
-def _describe_key(snapshot: dict) -> list[str]:
-    """The correct answer as lines of text; only ever called once review is allowed."""
-    kind = snapshot["kind"]
-    if kind == grading.SHORT_ANSWER:
-        return [" or ".join(snapshot["accepted"])]
-    if kind == grading.NUMERIC:
-        tolerance = snapshot["tolerance"]
-        value = _number(snapshot["value"])
-        return [f"{value} (± {_number(tolerance)})" if tolerance else value]
-    if kind == grading.MATCHING:
-        return _describe_answer(snapshot, snapshot["matches"])
-    if kind in (grading.SINGLE_CHOICE, grading.TRUE_FALSE):
-        return _describe_answer(snapshot, snapshot["correct"][0])
-    return _describe_answer(snapshot, snapshot["correct"])
-
-
-def _source_texts(attempt: Attempt, responses: list[Response]) -> dict[int, SourceText]:
-    """The texts these responses quote: the quiz's own, plus at most one query for others."""
-    texts = (
-        {attempt.quiz.source_text_id: attempt.quiz.source_text} if attempt.quiz.source_text else {}
-    )
-    missing = {response.source_text_id for response in responses} - set(texts)
-    if missing:
-        texts.update(SourceText.objects.in_bulk(missing))
-    return texts
-
-
-def _review(response: Response, texts: dict[int, SourceText], *, link_text: bool) -> AnswerReview:
-    snapshot = response.snapshot
-    excerpt = snapshot["excerpt"]
-    text = texts.get(response.source_text_id)
-    context = text and passages.excerpt_in_context(text.body, excerpt["start"], excerpt["end"])
-    if context and context.excerpt != excerpt["text"]:
-        # The text was edited after this attempt started: quote the frozen excerpt on its own.
-        context = None
-    text_url = None
-    if link_text and text:
-        text_url = text.get_absolute_url() + (f"#{context.paragraph.anchor}" if context else "")
-    return AnswerReview(
-        response=response,
-        your_answer=_describe_answer(snapshot, response.answer),
-        correct_answer=_describe_key(snapshot),
-        ordered=snapshot["kind"] == grading.ORDERING,
-        excerpt_text=excerpt["text"],
-        context=context or None,
-        text_url=text_url,
-    )
-
-
 def _student_attempt(request: HttpRequest, pk: int) -> Attempt:
     """The user's own attempt with its quiz, the quiz's text and every response: two queries."""
     # By position alone: Response's Meta ordering ("attempt", "position") orders by the
@@ -374,8 +287,8 @@ def _render_question(
     locked = immediate and response.is_answered
     feedback = None
     if locked:
-        feedback = _review(
-            response, _source_texts(attempt, [response]), link_text=quiz.text_during_quiz
+        feedback = review.review(
+            response, review.source_texts(attempt, [response]), link_text=quiz.text_during_quiz
         )
     position, total = response.position, len(responses)
     now = timezone.now()
@@ -607,7 +520,7 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_question_url(attempt, first_open))
     quiz = attempt.quiz
     responses = list(attempt.responses.all())
-    texts = _source_texts(attempt, responses)
+    texts = review.source_texts(attempt, responses)
     standing = standings(request.user, [quiz])[quiz.pk]
     can_retake = standing.in_progress is None and (
         attempt.is_preview
@@ -621,7 +534,7 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
             "quiz": quiz,
             "result": attempt.result,
             "passed": attempt.passed(),
-            "reviews": [_review(item, texts, link_text=True) for item in responses],
+            "reviews": [review.review(item, texts, link_text=True) for item in responses],
             "standing": standing,
             "can_retake": can_retake,
         },

@@ -1,0 +1,96 @@
+"""How a finished (or feedback-shown) response is reviewed: the answer and the key in words,
+the excerpt inside its paragraph. Plain values from the attempt's snapshot; no requests."""
+
+from dataclasses import dataclass
+
+from quizzes import grading, passages
+from quizzes.models import Attempt, Response, SourceText
+
+
+@dataclass
+class AnswerReview:
+    """One response as the review shows it: answers as text and the excerpt in its paragraph."""
+
+    response: Response
+    your_answer: list[str]
+    correct_answer: list[str]
+    ordered: bool
+    excerpt_text: str
+    context: passages.ExcerptInContext | None
+    text_url: str | None
+
+
+def number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def answer_lines(snapshot: dict, answer) -> list[str]:
+    """A stored answer as the lines of text a student reads, from the snapshot alone."""
+    if answer is None:
+        return []
+    kind = snapshot["kind"]
+    options = {option["id"]: option["text"] for option in snapshot.get("options", [])}
+    if kind in (grading.SINGLE_CHOICE, grading.TRUE_FALSE):
+        return [options.get(answer, answer)]
+    if kind in (grading.MULTIPLE_RESPONSE, grading.ORDERING):
+        return [options.get(option_id, option_id) for option_id in answer]
+    if kind == grading.MATCHING:
+        targets = {target["id"]: target["text"] for target in snapshot["targets"]}
+        return [
+            f"{prompt['text']} → {targets.get(answer.get(prompt['id']), 'no match')}"
+            for prompt in snapshot["prompts"]
+        ]
+    return [str(answer)]
+
+
+def key_lines(snapshot: dict) -> list[str]:
+    """The correct answer as lines of text; only ever called once review is allowed."""
+    kind = snapshot["kind"]
+    if kind == grading.SHORT_ANSWER:
+        return [" or ".join(snapshot["accepted"])]
+    if kind == grading.NUMERIC:
+        tolerance = snapshot["tolerance"]
+        value = number_text(snapshot["value"])
+        return [f"{value} (± {number_text(tolerance)})" if tolerance else value]
+    if kind == grading.MATCHING:
+        return answer_lines(snapshot, snapshot["matches"])
+    if kind in (grading.SINGLE_CHOICE, grading.TRUE_FALSE):
+        return answer_lines(snapshot, snapshot["correct"][0])
+    return answer_lines(snapshot, snapshot["correct"])
+
+
+def source_texts(attempt: Attempt, responses: list[Response]) -> dict[int, SourceText]:
+    """The texts these responses quote: the quiz's own, plus at most one query for others.
+
+    Each response needs a `source_text_id` annotation (its question's text).
+    """
+    texts = (
+        {attempt.quiz.source_text_id: attempt.quiz.source_text} if attempt.quiz.source_text else {}
+    )
+    missing = {response.source_text_id for response in responses} - set(texts)
+    if missing:
+        texts.update(SourceText.objects.in_bulk(missing))
+    return texts
+
+
+def review(response: Response, texts: dict[int, SourceText], *, link_text: bool) -> AnswerReview:
+    """The review of one response; `link_text` adds the link to its place in the full text."""
+    snapshot = response.snapshot
+    excerpt = snapshot["excerpt"]
+    text = texts.get(response.source_text_id)
+    context = text and passages.excerpt_in_context(text.body, excerpt["start"], excerpt["end"])
+    if context and context.excerpt != excerpt["text"]:
+        # The text was edited after this attempt started: quote the frozen excerpt on its own.
+        context = None
+    text_url = None
+    if link_text and text:
+        text_url = text.get_absolute_url() + (f"#{context.paragraph.anchor}" if context else "")
+    return AnswerReview(
+        response=response,
+        your_answer=answer_lines(snapshot, response.answer),
+        correct_answer=key_lines(snapshot),
+        ordered=snapshot["kind"] == grading.ORDERING,
+        excerpt_text=excerpt["text"],
+        context=context or None,
+        text_url=text_url,
+    )
