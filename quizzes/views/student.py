@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, Count, F, JSONField, Prefetch, Q, When
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -182,39 +182,19 @@ STALE_ANSWER = (
 )
 
 
-def _student_attempt(
-    request: HttpRequest, pk: int, *, shown: tuple[int, ...] | None = None
-) -> Attempt:
-    """The user's own attempt with its quiz, the quiz's text and every response: two queries.
-
-    With shown, only the responses at those positions come with their snapshot and answer: a
-    navigator needs neither, and decoding 50 snapshots was a third of a question page's time.
-    The others stay deferred (reading one costs a query, never a wrong value).
-    """
+def _student_attempt(request: HttpRequest, pk: int) -> Attempt:
+    """The user's own attempt with its quiz, the quiz's text and every response: two queries."""
     # By position alone: Response's Meta ordering ("attempt", "position") orders by the
     # attempt's own ordering, which joins quizzes_attempt into every page's responses query.
     responses = Response.objects.annotate(source_text_id=F("question__source_text_id")).order_by(
         "position"
     )
-    if shown is not None:
-        responses = responses.defer("snapshot", "answer")
-    if shown:
-        on_page = Q(position__in=shown)
-        responses = responses.annotate(
-            shown_snapshot=Case(When(on_page, then="snapshot"), output_field=JSONField()),
-            shown_answer=Case(When(on_page, then="answer"), output_field=JSONField()),
-        )
-    attempt = get_object_or_404(
+    return get_object_or_404(
         Attempt.objects.for_student(request.user)
         .select_related("quiz__source_text")
         .prefetch_related(Prefetch("responses", queryset=responses)),
         pk=pk,
     )
-    if shown:
-        for item in attempt.responses.all():
-            if item.position in shown:
-                item.snapshot, item.answer = item.shown_snapshot, item.shown_answer
-    return attempt
 
 
 def _response_at(attempt: Attempt, position: int) -> tuple[list[Response], Response]:
@@ -389,9 +369,7 @@ def start_quiz(request: HttpRequest, slug: str) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def attempt_question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     """One question of an attempt (attempt.html); POST saves the answer and shows the next card."""
-    # A POST may show the next question's card.
-    shown = (position,) if request.method == "GET" else (position, position + 1)
-    attempt = _student_attempt(request, pk, shown=shown)
+    attempt = _student_attempt(request, pk)
     if closed := _closed_attempt(request, attempt, answering=request.method == "POST"):
         return closed
     responses, response = _response_at(attempt, position)
@@ -482,7 +460,7 @@ def _autosave(
 @vary_on_headers("HX-Request")
 def toggle_flag(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     """Flag a question for review or clear the flag; htmx swaps the flag button and navigator."""
-    attempt = _student_attempt(request, pk, shown=())
+    attempt = _student_attempt(request, pk)
     if closed := _closed_attempt(request, attempt):
         return closed
     responses, response = _response_at(attempt, position)
@@ -507,7 +485,7 @@ def toggle_flag(request: HttpRequest, pk: int, position: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def finish_attempt(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: summary of unanswered and flagged questions (attempt_finish.html); POST: submit once."""
-    attempt = _student_attempt(request, pk, shown=())
+    attempt = _student_attempt(request, pk)
     # A replayed or double-clicked submit finds the attempt closed and just goes to the results.
     if closed := _closed_attempt(request, attempt, submitting=True):
         return closed
