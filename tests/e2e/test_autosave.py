@@ -34,9 +34,16 @@ def change_answer(page: Page, choice: int) -> None:
     if text.count():
         text.fill(str(1900 + choice))
         return
-    select = card.locator("select").first
-    options = select.locator("option")
-    select.select_option(index=1 + choice % (options.count() - 1))
+    selects = [card.locator("select").nth(i) for i in range(card.locator("select").count())]
+    if selects[0].get_attribute("name").startswith("item_"):
+        # Ordering: every position must be used once, so rotate them all.
+        count = len(selects)
+        for index, select in enumerate(selects):
+            select.select_option(str(1 + (index + choice) % count))
+        return
+    for index, select in enumerate(selects):  # matching: every prompt needs a match
+        targets = select.locator("option").count() - 1
+        select.select_option(index=1 + (index + choice) % targets)
 
 
 def stored(attempt: int, position: int) -> Response:
@@ -81,4 +88,9 @@ def test_next_saves_a_choice_before_leaving(student_page: Page):
     change_answer(page, 1)
     page.get_by_role("link", name="Next →").click()  # before the 800 ms debounce ends
     expect(page).to_have_url(re.compile(r"/questions/2/$"))
+    # A save already in flight when Next was pressed may land just after the next card shows.
+    for _ in range(50):
+        if stored(attempt, 1).is_answered:
+            break
+        page.wait_for_timeout(100)
     assert stored(attempt, 1).is_answered
