@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect
 
 from quizzes import drafting
 from quizzes.authoring_forms import (
@@ -27,6 +26,7 @@ from quizzes.authoring_forms import (
 )
 from quizzes.models import Question, QuestionDraft, SourceText, is_instructor
 from quizzes.question_generator import boilerplate_blocks
+from quizzes.views import redirect_page
 
 QUEUE_TEMPLATE = "quizzes/authoring/review_queue.html"
 DRAFT_TEMPLATE = "quizzes/authoring/draft.html"
@@ -35,13 +35,6 @@ TEXT_TEMPLATE = "quizzes/authoring/text_drafts.html"
 
 def _fragment(request: HttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def _go(request: HttpRequest, url: str) -> HttpResponse:
-    """Redirect; as a client redirect for htmx, which would otherwise swap a page into a card."""
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
 
 
 def _texts(request: HttpRequest):
@@ -116,7 +109,7 @@ def add_text(request: HttpRequest) -> HttpResponse:
         messages.success(
             request, f"“{text.title}” added: {len(stored)} draft question(s) to review."
         )
-        return _go(request, _queue_url(text))
+        return redirect_page(request, _queue_url(text))
     return render(request, "quizzes/authoring/text_add.html", {"form": form})
 
 
@@ -207,7 +200,7 @@ def restore_block(request: HttpRequest, slug: str) -> HttpResponse:
         text=text, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
     )
     messages.success(request, f"Line restored: {len(stored)} new draft(s).")
-    return _go(request, reverse("quizzes:text_drafts", args=[text.slug]))
+    return redirect_page(request, reverse("quizzes:text_drafts", args=[text.slug]))
 
 
 # The review queue
@@ -336,7 +329,7 @@ def bulk_accept(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
-        return _go(request, _queue_url(text, request.GET.urlencode()))
+        return redirect_page(request, _queue_url(text, request.GET.urlencode()))
     result = drafting.accept_drafts(
         form.cleaned_data["drafts"], user=request.user, status=form.cleaned_data["status"]
     )
@@ -344,4 +337,4 @@ def bulk_accept(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, f"{len(result.accepted)} draft(s) accepted into the bank.")
     for draft, problem in result.failed:
         messages.error(request, f"Not accepted: “{draft}”: {problem}")
-    return _go(request, _queue_url(text, request.GET.urlencode()))
+    return redirect_page(request, _queue_url(text, request.GET.urlencode()))

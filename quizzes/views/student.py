@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect, push_url, replace_url
+from django_htmx.http import push_url, replace_url
 
 from quizzes import review
 from quizzes.forms import FlagForm, SaveForm, SignupForm, answer_form
@@ -28,6 +28,7 @@ from quizzes.models import (
     standings,
     start_attempt,
 )
+from quizzes.views import redirect_page
 
 # Home, quiz page, the text, my scores, accounts (owned by the pages engineer)
 
@@ -235,13 +236,6 @@ def _time_left(attempt: Attempt, now) -> str:
     return f"{hours}:{rest // 60:02}:{rest % 60:02}" if hours else f"{rest // 60}:{rest % 60:02}"
 
 
-def _go(request: HttpRequest, url: str) -> HttpResponse:
-    """Redirect; as a client redirect for htmx, which would otherwise swap the page into a card."""
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
-
-
 def _question_url(attempt: Attempt, position: int) -> str:
     return reverse("quizzes:attempt_question", args=[attempt.pk, position])
 
@@ -279,9 +273,9 @@ def _closed_attempt(
         if answering:
             message = "This answer arrived after the time limit, so it was not saved. " + message
         messages.warning(request, message)
-        return _go(request, reverse("quizzes:finish_attempt", args=[attempt.pk]))
+        return redirect_page(request, reverse("quizzes:finish_attempt", args=[attempt.pk]))
     if not attempt.is_in_progress:
-        return _go(request, _result_url(attempt))
+        return redirect_page(request, _result_url(attempt))
     return None
 
 
@@ -353,14 +347,14 @@ def start_quiz(request: HttpRequest, slug: str) -> HttpResponse:
         attempt = start_attempt(quiz=quiz, student=request.user)
     except AttemptNotAllowed as refused:
         messages.error(request, str(refused))
-        return _go(request, quiz.get_absolute_url())
+        return redirect_page(request, quiz.get_absolute_url())
     position = (
         attempt.responses.filter(answered_at__isnull=True)
         .order_by("position")
         .values_list("position", flat=True)
         .first()
     )
-    return _go(request, _question_url(attempt, position or 1))
+    return redirect_page(request, _question_url(attempt, position or 1))
 
 
 @require_http_methods(["GET", "POST"])
@@ -411,7 +405,7 @@ def attempt_question(request: HttpRequest, pk: int, position: int) -> HttpRespon
         shown = responses[position]
     else:
         messages.success(request, saved)
-        return _go(request, reverse("quizzes:finish_attempt", args=[attempt.pk]))
+        return redirect_page(request, reverse("quizzes:finish_attempt", args=[attempt.pk]))
     if not request.htmx:
         if not immediate:
             messages.success(request, saved)
@@ -497,7 +491,7 @@ def finish_attempt(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.warning(request, NOT_SUBMITTED)
             else:
                 messages.success(request, "Your answers were submitted.")
-        return _go(request, _result_url(attempt))
+        return redirect_page(request, _result_url(attempt))
     responses = list(attempt.responses.all())
     now = timezone.now()
     return render(
