@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
+from django.forms.utils import flatatt
 
 from quizzes import grading
 
@@ -48,6 +49,42 @@ class AnswerForm(forms.Form):
 
     def answer(self):
         return self.cleaned_data["answer"]
+
+    def controls(self) -> list[dict]:
+        """Each field as plain values (name, id, label, value, attributes, choices), from which
+        the attempt template draws the controls itself.
+
+        Rendering Django's widget templates cost 0.1 ms (a text box) to 1 ms (a matching
+        question's selects): up to a quarter of a question page.
+        """
+        controls = []
+        for bound in self:
+            widget = bound.field.widget
+            value = bound.value()
+            values = value if isinstance(value, list) else [value]
+            chosen = {str(item) for item in values if item is not None}
+            attrs = bound.build_widget_attrs(widget.attrs | bound.field.widget_attrs(widget))
+            choices = getattr(bound.field, "choices", ())
+            controls.append(
+                {
+                    "name": bound.html_name,
+                    "id": bound.auto_id,
+                    "label": bound.label,
+                    "type": getattr(widget, "input_type", "select"),
+                    "value": "" if value is None else value,
+                    "attrs": flatatt(attrs),
+                    "choices": [
+                        {
+                            "value": choice,
+                            "label": label,
+                            "id": f"{bound.auto_id}_{number}",
+                            "selected": choice in chosen,
+                        }
+                        for number, (choice, label) in enumerate(choices)
+                    ],
+                }
+            )
+        return controls
 
     def error_summary(self) -> list[str]:
         """Each distinct error once: every empty select of a matching question says the same."""

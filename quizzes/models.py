@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, ExpressionWrapper, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -886,8 +886,21 @@ def start_attempt(*, quiz: Quiz, student, moment: datetime | None = None) -> Att
 
 
 class ResponseQuerySet(models.QuerySet):
+    def for_student(self, user):
+        return self.filter(attempt__student=user)
+
     def answered(self):
         return self.filter(answered_at__isnull=False)
+
+    def states(self) -> list[tuple[int, bool, bool]]:
+        """(position, answered, flagged) per response in order: the navigator's plain values."""
+        return list(
+            self.order_by("position").values_list(
+                "position",
+                ExpressionWrapper(Q(answered_at__isnull=False), output_field=models.BooleanField()),
+                "flagged",
+            )
+        )
 
 
 class AnswerRefused(Exception):

@@ -1,6 +1,7 @@
 """Taking an attempt through the test client: as htmx requests and as plain form posts."""
 
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -9,6 +10,7 @@ from django.utils import timezone
 from quizzes.forms import answer_data
 from quizzes.models import Attempt, Quiz, Response, start_attempt
 from tests.factories import (
+    ChoiceFactory,
     MatchingQuestionFactory,
     MultipleResponseQuestionFactory,
     NumericQuestionFactory,
@@ -275,6 +277,96 @@ def test_answer_each_kind_as_a_plain_form_post(client, student, kind):
     assert response.status_code == 302
     assert response["Location"] == question_url(attempt, 2)
     assert response_at(attempt, 1).answer == stored
+
+
+class AnswerControls(HTMLParser):
+    """What a browser would send from a page's answer form: {name: [values]} (no JavaScript)."""
+
+    def __init__(self):
+        super().__init__()
+        self.data: dict[str, list[str]] = {}
+        self.in_answer_form = False
+        self.select: str | None = None
+        self.first_option: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.in_answer_form = "data-answer-form" in attrs
+        if not self.in_answer_form:
+            return
+        if tag == "input" and attrs.get("type") in ("radio", "checkbox"):
+            if "checked" in attrs:
+                self.data.setdefault(attrs["name"], []).append(attrs["value"])
+        elif tag == "input" and attrs.get("type") == "text":
+            self.data[attrs["name"]] = [attrs.get("value", "")]
+        elif tag == "select":
+            self.select, self.first_option = attrs["name"], None
+        elif tag == "option" and self.select:
+            if self.first_option is None:
+                self.first_option = attrs["value"]
+            if "selected" in attrs:
+                self.data[self.select] = [attrs["value"]]
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self.select:
+            # A select with nothing marked sends its first option, as a browser does.
+            self.data.setdefault(self.select, [self.first_option])
+            self.select = None
+        elif tag == "form":
+            self.in_answer_form = False
+
+
+def sent_by(html: str) -> dict[str, list[str]]:
+    parser = AnswerControls()
+    parser.feed(html)
+    return parser.data
+
+
+def as_lists(data: dict) -> dict[str, list[str]]:
+    """Form data as sent_by() reads it; text boxes come back trimmed, as the form stores them."""
+    return {
+        name: value if isinstance(value, list) else [value.strip()] for name, value in data.items()
+    }
+
+
+@pytest.mark.parametrize("kind", list(KIND_FACTORIES))
+def test_a_saved_answer_of_every_kind_is_shown_as_it_was_given(client, student, kind):
+    attempt = start_attempt(quiz=make_quiz(kind, "single_choice"), student=student)
+    data, _ = right_post(response_at(attempt, 1).snapshot)
+    client.force_login(student)
+    assert sent_by(client.get(question_url(attempt, 1)).text) != as_lists(data)
+    client.post(question_url(attempt, 1), data)
+    page = client.get(question_url(attempt, 1)).text
+    # What the page would send again is what was saved.
+    assert sent_by(page) == as_lists(data)
+
+
+def test_a_refused_answer_is_shown_as_sent_with_its_controls_marked_invalid(client, student):
+    attempt = start_attempt(quiz=make_quiz("ordering"), student=student)
+    snapshot = response_at(attempt, 1).snapshot
+    data = {f"item_{number}": "1" for number in range(1, len(snapshot["options"]) + 1)}
+    client.force_login(student)
+    page = client.post(question_url(attempt, 1), data, headers=HTMX).text
+    assert sent_by(page) == as_lists(data)
+    assert page.count('aria-invalid="true"') == 0  # the error is the form's, not one select's
+    single = start_attempt(quiz=make_quiz("single_choice"), student=student)
+    page = client.post(question_url(single, 1), {}, headers=HTMX).text
+    radios = len(response_at(single, 1).snapshot["options"])
+    assert page.count('aria-invalid="true"') == radios
+    assert page.count(" required") >= radios
+
+
+def test_option_texts_are_escaped_in_the_controls(client, student):
+    question = SingleChoiceQuestionFactory()
+    ChoiceFactory(question=question, text='<b>bold</b> & "quoted"', position=4)
+    quiz = QuizFactory(source_text=question.source_text)
+    QuizQuestionFactory(quiz=quiz, question=question, position=1)
+    attempt = start_attempt(quiz=quiz, student=student)
+    client.force_login(student)
+    html = client.get(question_url(attempt, 1)).text
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot;" in html
+    assert "<b>bold</b>" not in html
 
 
 def test_saving_the_last_question_goes_to_the_summary(client, student, deferred_attempt):
