@@ -552,9 +552,25 @@ def test_flag_over_htmx_swaps_the_button_and_navigator(client, student, attempt)
     assert 'aria-pressed="true"' in html
     assert 'id="navigator"' in html
     assert 'hx-swap-oob="true"' in html
-    assert ", flagged" in html
+    assert 'aria-label="Question 2, not answered, flagged"' in html
     assert "HX-Request" in response["Vary"]
     assert response_at(attempt, 2).flagged
+
+
+def test_the_navigator_names_each_question_state(client, student, deferred_attempt):
+    client.force_login(student)
+    client.post(question_url(deferred_attempt, 2), {"answer": "Kazan"})
+    client.post(reverse("quizzes:toggle_flag", args=[deferred_attempt.pk, 2]), {"flagged": "on"})
+    client.post(reverse("quizzes:toggle_flag", args=[deferred_attempt.pk, 3]), {"flagged": "on"})
+    html = client.get(question_url(deferred_attempt, 3)).text
+    first, second = question_url(deferred_attempt, 1), question_url(deferred_attempt, 2)
+    assert f'class="nav-item" href="{first}" aria-label="Question 1, not answered">1<' in html
+    assert (
+        f'class="nav-item is-answered is-flagged" href="{second}"'
+        ' aria-label="Question 2, answered, flagged">2<'
+    ) in html
+    assert 'aria-label="Question 3, not answered, flagged" aria-current="step">3<' in html
+    assert "1 answered" in html
 
 
 def test_flag_as_a_plain_post_then_clear_it(client, student, attempt):
@@ -823,4 +839,5 @@ def test_navigator_links_every_question_of_the_attempt(client, student):
     response = client.get(question_url(attempt, 3))
     for position in (1, 10, 12):
         url = question_url(attempt, position)
-        assert f'href="{url}" hx-get="{url}"' in response.text
+        assert f'href="{url}" aria-label="Question {position}, not answered"' in response.text
+    assert 'class="navigator-list" hx-boost="true"' in response.text

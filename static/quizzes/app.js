@@ -282,7 +282,7 @@
   // Leaving the question by a link (Previous, Next, the navigator, Finish): save first.
   document.addEventListener("htmx:confirm", function (event) {
     var elt = event.detail.elt;
-    if (!unsaved() || !elt.matches || !elt.matches("a[hx-get]")) return;
+    if (!unsaved() || !elt.matches || !elt.matches("a[hx-get], [hx-boost] a[href]")) return;
     event.preventDefault();
     flushSave().then(function () {
       event.detail.issueRequest(true);
@@ -291,7 +291,7 @@
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a[href]");
-    if (!link || link.hasAttribute("hx-get") || link.target || !unsaved()) return;
+    if (!link || link.matches("[hx-get], [hx-boost] a") || link.target || !unsaved()) return;
     if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey) return;
     event.preventDefault();
     flushSave().then(function () {
