@@ -894,8 +894,9 @@ class ResponseQuerySet(models.QuerySet):
 
     def states(self) -> list[tuple[int, bool, bool]]:
         """(position, answered, flagged) per response in order: the navigator's plain values."""
-        return list(
-            self.order_by("position").values_list(
+        # Sorted in Python: cheaper than Django compiling an ORDER BY, and the rows are few.
+        return sorted(
+            self.order_by().values_list(
                 "position",
                 ExpressionWrapper(Q(answered_at__isnull=False), output_field=models.BooleanField()),
                 "flagged",

@@ -1,5 +1,7 @@
 """Student pages: the quiz list, taking an attempt one question at a time, results, the text."""
 
+from operator import attrgetter
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -204,12 +206,14 @@ def _responses_at(request: HttpRequest, pk: int, *positions: int) -> list[Respon
     and the quiz's text: one query. 404 unless the first position exists."""
     # The question pages need one or two snapshots, not the whole attempt's: loading every
     # response as a model (its JSON decoded) was half of the page's time on a 49-question quiz.
-    responses = list(
+    # Sorted here: an ORDER BY costs Django ~0.2 ms to compile against this many columns.
+    responses = sorted(
         Response.objects.for_student(request.user)
         .filter(attempt_id=pk, position__in=positions)
         .select_related("attempt__quiz__source_text")
         .annotate(source_text_id=F("question__source_text_id"))
-        .order_by("position")
+        .order_by(),
+        key=attrgetter("position"),
     )
     if not responses or responses[0].position != positions[0]:
         raise Http404("This attempt has no such question.")
