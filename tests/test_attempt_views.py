@@ -487,6 +487,15 @@ def test_immediate_feedback_after_a_plain_post(client, student, attempt):
     assert EXPLANATION in html
 
 
+def test_the_question_page_links_to_the_text_when_the_quiz_allows_it(client, student):
+    quiz = make_quiz("single_choice", text_during_quiz=True)
+    attempt = start_attempt(quiz=quiz, student=student)
+    client.force_login(student)
+    html = client.get(question_url(attempt, 1)).text
+    text_url = reverse("quizzes:source_text_detail", args=[quiz.source_text.slug])
+    assert f'<a href="{text_url}" target="_blank" rel="noopener">Read the text' in html
+
+
 def test_no_text_link_during_the_quiz_when_the_text_is_closed(client, student):
     quiz = make_quiz("single_choice", feedback="immediate", text_during_quiz=False)
     attempt = start_attempt(quiz=quiz, student=student)
@@ -820,9 +829,11 @@ def test_immediate_feedback_queries_do_not_grow_with_the_quiz(
     snapshot = response_at(attempt, 3).snapshot
     data = answer_data(snapshot, snapshot["correct"][0])
     client.force_login(student)
-    with django_assert_num_queries(8):
+    # As a deferred save, plus the quiz's text for the feedback's excerpt in its paragraph (only
+    # feedback needs the text, which may be megabytes: question pages link to it by slug)
+    with django_assert_num_queries(9):
         client.post(question_url(attempt, 3), data, headers=HTMX)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(question_url(attempt, 3))
 
 

@@ -206,12 +206,17 @@ def _responses_at(request: HttpRequest, pk: int, *positions: int) -> list[Respon
     and the quiz's text: one query. 404 unless the first position exists."""
     # The question pages need one or two snapshots, not the whole attempt's: loading every
     # response as a model (its JSON decoded) was half of the page's time on a 49-question quiz.
-    # Sorted here: an ORDER BY costs Django ~0.2 ms to compile against this many columns.
+    # Sorted here: an ORDER BY costs Django ~0.2 ms to compile against this many columns. The
+    # quiz's text is not joined: it may be megabytes, and the card only links to it by slug
+    # (feedback loads it, see review.source_texts).
     responses = sorted(
         Response.objects.for_student(request.user)
         .filter(attempt_id=pk, position__in=positions)
-        .select_related("attempt__quiz__source_text")
-        .annotate(source_text_id=F("question__source_text_id"))
+        .select_related("attempt__quiz")
+        .annotate(
+            source_text_id=F("question__source_text_id"),
+            quiz_text_slug=F("attempt__quiz__source_text__slug"),
+        )
         .order_by(),
         key=attrgetter("position"),
     )
@@ -343,6 +348,11 @@ def _render_question(
         "error": error,
         "now": now,
         "time_left": _time_left(attempt, now),
+        "text_url": (
+            reverse("quizzes:source_text_detail", args=[response.quiz_text_slug])
+            if quiz.text_during_quiz and response.quiz_text_slug
+            else None
+        ),
     }
     template = ATTEMPT_PAGE
     if request.htmx and not request.htmx.history_restore_request:
