@@ -6,13 +6,15 @@ For SQLite, then PostgreSQL (DATABASE_URL's server, else 127.0.0.1:5432 when it 
 fresh throwaway database each time:
   1. migrate, setup_demo, and --students student accounts (one password hash, copied);
   2. gunicorn with production settings (DEBUG off, a secret key, DJANGO_INSECURE_HTTP=1 for plain
-     HTTP on loopback), --workers of --worker-class, on a free loopback port;
+     HTTP on loopback) plus one URL, the signed-in floor (benchmarks/bench_settings.py), with
+     --workers of --worker-class, on a free loopback port;
   3. each student logs in through the real login form and starts the bank quiz (deferred
      feedback, so an answer can be saved again and again), through the real start form;
   4. wrk (Debian's package; an asyncio client in this file when it is missing) with --connections
      connections, each request taking the next student's cookies, for --duration seconds after
-     a --warmup against: /healthz (the ceiling), the question page (GET) and the answer POST
-     (htmx, CSRF cookie and header, the answer saved and graded, the next card rendered);
+     a --warmup against: /healthz (the ceiling), the signed-in floor (session and user, nothing
+     else: no student page can beat it), the question page (GET) and the answer POST (htmx, CSRF
+     cookie and header, the answer saved and graded, the next card rendered);
   5. one request of each kind in a separate process under CaptureQueriesContext: queries per
      request; and a check that the answers were really stored.
 It prints a table per database and, as its last line, one line of JSON with every figure.
@@ -42,7 +44,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 QUIZ = "rapallo-bank"
-TARGETS = ("ceiling", "question page", "answer POST")
+TARGETS = ("ceiling", "signed-in floor", "question page", "answer POST")
+FLOOR_PATH = "/bench/signed-in/"  # benchmarks/bench_urls.py
 
 
 # Helpers that run inside Django, in a subprocess pointed at the benchmark's database
@@ -50,7 +53,7 @@ TARGETS = ("ceiling", "question page", "answer POST")
 
 def django_setup() -> None:
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quizsite.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.bench_settings")
     import django
 
     django.setup()
@@ -82,6 +85,7 @@ def helper_queries(session_json: str) -> None:
     headers = {"X-CSRFToken": session["csrf"], "HX-Request": "true"}
     counts = {}
     for name, send in (
+        ("signed-in floor", lambda: client.get(FLOOR_PATH)),
         ("question page", lambda: client.get(session["question"])),
         ("answer POST", lambda: client.post(session["answer"], session["data"], headers=headers)),
     ):
@@ -236,6 +240,8 @@ function request()
   local headers = {["Cookie"] = s.cookies}
   if kind == "ceiling" then
     return wrk.format("GET", "/healthz", {})
+  elseif kind == "floor" then
+    return wrk.format("GET", "%(floor)s", headers)
   elseif method == "POST" then
     headers["X-CSRFToken"] = s.csrf
     headers["HX-Request"] = "true"
@@ -280,7 +286,8 @@ def wrk_load(base: str, kind: str, sessions: list[dict], connections: int, secon
     script = WRK_SCRIPT % {
         "sessions": "{\n" + entries + "\n}",
         "method": "POST" if kind == "answer POST" else "GET",
-        "kind": "ceiling" if kind == "ceiling" else "page",
+        "kind": {"ceiling": "ceiling", "signed-in floor": "floor"}.get(kind, "page"),
+        "floor": FLOOR_PATH,
     }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as file:
         file.write(script)
@@ -322,10 +329,9 @@ async def asyncio_load(base: str, kind: str, sessions: list[dict], connections: 
         if kind == "ceiling":
             return f"GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
         lines = [f"Host: {host}", f"Cookie: {s['cookies']}"]
-        if kind == "question page":
-            return ("GET " + s["question"] + " HTTP/1.1\r\n" + "\r\n".join(lines)).encode() + (
-                b"\r\n\r\n"
-            )
+        if kind in ("question page", "signed-in floor"):
+            path = s["question"] if kind == "question page" else FLOOR_PATH
+            return f"GET {path} HTTP/1.1\r\n" + "\r\n".join(lines) + "\r\n\r\n"
         body = urllib.parse.urlencode(s["data"])
         lines += [
             f"X-CSRFToken: {s['csrf']}",
@@ -465,6 +471,8 @@ def bench_database(label: str, database_url: str | None, args, tool: str) -> dic
         env |= {
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
             "DJANGO_INSECURE_HTTP": "1",  # plain HTTP on loopback (settings.py's switch)
+            # Production settings plus the signed-in floor's URL (benchmarks/bench_settings.py).
+            "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
             "DEMO_PASSWORD": password,
             "PYTHONDONTWRITEBYTECODE": "1",
         }
@@ -493,6 +501,7 @@ def bench_database(label: str, database_url: str | None, args, tool: str) -> dic
         if stored == 0:
             raise RuntimeError("no answer was stored: the answer POST did not work")
         ceiling = results["ceiling"]["requests"] / results["ceiling"]["seconds"]
+        floor = results["signed-in floor"]["requests"] / results["signed-in floor"]["seconds"]
         figures = {}
         for kind, result in results.items():
             rate = result["requests"] / result["seconds"]
@@ -504,6 +513,7 @@ def bench_database(label: str, database_url: str | None, args, tool: str) -> dic
                 "errors": result["errors"],
                 "queries": queries[kind],
                 "ratio": round(rate / ceiling, 3),
+                "floor_ratio": round(rate / floor, 3),
             }
         # Other work on the machine shares its cores with the server and wrk: say how busy it was.
         load_average = round(os.getloadavg()[0], 1)
@@ -535,12 +545,13 @@ def print_table(result: dict, args) -> None:
     )
     print(
         f"{'target':<15}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-        f"{'errors':>8}{'queries':>9}{'ceiling':>9}"
+        f"{'errors':>8}{'queries':>9}{'ceiling':>9}{'floor':>7}"
     )
     for kind, f in result["targets"].items():
         print(
             f"{kind:<15}{f['rps']:>9.0f}{f['p50_ms']:>9.1f}{f['p95_ms']:>9.1f}"
             f"{f['p99_ms']:>9.1f}{f['errors']:>8}{f['queries']:>9}{f['ratio']:>8.0%}"
+            f"{f['floor_ratio']:>7.0%}"
         )
 
 
