@@ -9,11 +9,12 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, ExpressionWrapper, Q, Sum
+from django.db.models import Count, ExpressionWrapper, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from quizzes import grading, passages
+from quizzes.prepared import Param, PreparedQuery, PreparedUpdate
 
 INSTRUCTORS_GROUP = "Instructors"
 INSTRUCTOR_PERMISSIONS = {
@@ -762,6 +763,11 @@ class Attempt(models.Model):
         result = self.result
         return None if result is None else result.passed(self.quiz.pass_mark)
 
+    def response_states(self) -> list[tuple[int, bool, bool]]:
+        """(position, answered, flagged) per response in order: the navigator's plain values."""
+        # Sorted in Python: the rows are few, and the query stays prepared (no ORDER BY needed).
+        return sorted(_response_states.fetch(attempt=self.pk))
+
     def regrade_notes(self) -> list:
         """The marks regrades changed in this attempt, oldest first, in one query."""
         return list(
@@ -892,17 +898,6 @@ class ResponseQuerySet(models.QuerySet):
     def answered(self):
         return self.filter(answered_at__isnull=False)
 
-    def states(self) -> list[tuple[int, bool, bool]]:
-        """(position, answered, flagged) per response in order: the navigator's plain values."""
-        # Sorted in Python: cheaper than Django compiling an ORDER BY, and the rows are few.
-        return sorted(
-            self.order_by().values_list(
-                "position",
-                ExpressionWrapper(Q(answered_at__isnull=False), output_field=models.BooleanField()),
-                "flagged",
-            )
-        )
-
 
 class AnswerRefused(Exception):
     """An answer that cannot be stored; the message is shown to the student."""
@@ -989,12 +984,7 @@ class Response(models.Model):
         with transaction.atomic():
             # Locking the attempt orders this save against finish(): it lands before grading
             # or finds the attempt closed.
-            attempt = (
-                Attempt.objects.select_for_update()
-                .filter(pk=self.attempt_id)
-                .only("state", "deadline", "grace_ends_at")
-                .get()
-            )
+            (attempt,) = _attempt_to_answer.fetch(pk=self.attempt_id)
             if attempt.state != Attempt.State.IN_PROGRESS:
                 raise AnswerRefused(
                     "This attempt has been submitted; answers can no longer change."
@@ -1009,15 +999,84 @@ class Response(models.Model):
                 raise AnswerRefused(
                     "Time is up: this answer arrived after the deadline and was not saved."
                 )
-            newer = Q(answer_seq__lt=seq) & (Q(answered_at__isnull=True) if once else Q())
-            stored = Response.objects.filter(newer, pk=self.pk).update(
-                answer=answer, answered_at=moment, marks=marks, answer_seq=seq
-            )
+            store = _store_first_answer if once else _store_answer
+            stored = store.run(pk=self.pk, answer=answer, moment=moment, marks=marks, seq=seq)
         if stored:
             self.answer, self.answered_at, self.marks, self.answer_seq = answer, moment, marks, seq
         else:
             self.refresh_from_db(fields=["answer", "answered_at", "marks", "answer_seq"])
         return bool(stored)
+
+
+def responses_shown(student, attempt_id: int, position: int, next_position: int) -> list:
+    """The student's responses at these positions of an attempt (the same twice for one), in
+    order, each with the attempt and its quiz: one query; none if the attempt is not theirs.
+
+    Each has `source_text_id` (its question's text) and `quiz_text_slug` (the quiz's text, not
+    loaded: it may be megabytes, and a question card only links to it).
+    """
+    shown = _responses_shown.fetch(
+        student=student.pk, attempt=attempt_id, position=position, next_position=next_position
+    )
+    # Sorted here: the rows are at most two, and the query stays prepared.
+    shown.sort(key=lambda response: response.position)
+    for response in shown[1:]:
+        response.attempt = shown[0].attempt
+    return shown
+
+
+# The queries of the answer loop (every question page and every answer), compiled once
+# (quizzes/prepared.py): compiling them cost more than running them.
+_responses_shown = PreparedQuery(
+    lambda: (
+        Response.objects.filter(
+            attempt__student_id=Param("student"),
+            attempt_id=Param("attempt"),
+            position__in=[Param("position"), Param("next_position")],
+        )
+        .select_related("attempt__quiz")
+        .annotate(
+            source_text_id=F("question__source_text_id"),
+            quiz_text_slug=F("attempt__quiz__source_text__slug"),
+        )
+        .order_by()
+    )
+)
+_response_states = PreparedQuery(
+    lambda: (
+        Response.objects.filter(attempt_id=Param("attempt"))
+        .order_by()
+        .values_list(
+            "position",
+            ExpressionWrapper(Q(answered_at__isnull=False), output_field=models.BooleanField()),
+            "flagged",
+        )
+    )
+)
+_attempt_to_answer = PreparedQuery(
+    lambda: (
+        Attempt.objects.select_for_update()
+        .filter(pk=Param("pk"))
+        .only("state", "deadline", "grace_ends_at")
+        .order_by()
+    )
+)
+_answer_values = {
+    "answer": Param("answer"),
+    "answered_at": Param("moment"),
+    "marks": Param("marks"),
+    "answer_seq": Param("seq"),
+}
+# A save lands only over an older version (seq); a first answer only where there is none.
+_store_answer = PreparedUpdate(
+    lambda: Response.objects.filter(pk=Param("pk"), answer_seq__lt=Param("seq")), **_answer_values
+)
+_store_first_answer = PreparedUpdate(
+    lambda: Response.objects.filter(
+        pk=Param("pk"), answer_seq__lt=Param("seq"), answered_at__isnull=True
+    ),
+    **_answer_values,
+)
 
 
 def attempt_counts(user, quizzes) -> dict[int, dict]:

@@ -1,7 +1,5 @@
 """Student pages: the quiz list, taking an attempt one question at a time, results, the text."""
 
-from operator import attrgetter
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -28,6 +26,7 @@ from quizzes.models import (
     SourceText,
     Standing,
     is_instructor,
+    responses_shown,
     standings,
     start_attempt,
 )
@@ -167,7 +166,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         # Name the backend: django-axes adds one before ModelBackend (a new account has no lockout).
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="quizzes.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.get_username()}! Your account is ready.")
         return redirect("quizzes:quiz_list")
     return render(request, "registration/signup.html", {"form": form})
@@ -202,29 +201,12 @@ def _student_attempt(request: HttpRequest, pk: int) -> Attempt:
 
 
 def _responses_at(request: HttpRequest, pk: int, *positions: int) -> list[Response]:
-    """The user's responses at these positions of attempt pk, each with the attempt, its quiz
-    and the quiz's text: one query. 404 unless the first position exists."""
-    # The question pages need one or two snapshots, not the whole attempt's: loading every
-    # response as a model (its JSON decoded) was half of the page's time on a 49-question quiz.
-    # Sorted here: an ORDER BY costs Django ~0.2 ms to compile against this many columns. The
-    # quiz's text is not joined: it may be megabytes, and the card only links to it by slug
-    # (feedback loads it, see review.source_texts).
-    responses = sorted(
-        Response.objects.for_student(request.user)
-        .filter(attempt_id=pk, position__in=positions)
-        .select_related("attempt__quiz")
-        .annotate(
-            source_text_id=F("question__source_text_id"),
-            quiz_text_slug=F("attempt__quiz__source_text__slug"),
-        )
-        .order_by(),
-        key=attrgetter("position"),
-    )
-    if not responses or responses[0].position != positions[0]:
+    """The user's responses at these positions (one or two) of attempt pk, each with the attempt
+    and its quiz: one query. 404 unless the first position exists."""
+    shown = responses_shown(request.user, pk, positions[0], positions[-1])
+    if not shown or shown[0].position != positions[0]:
         raise Http404("This attempt has no such question.")
-    for response in responses[1:]:
-        response.attempt = responses[0].attempt
-    return responses
+    return shown
 
 
 def _navigator(attempt: Attempt, position: int) -> tuple[str, int, int]:
@@ -236,7 +218,7 @@ def _navigator(attempt: Attempt, position: int) -> tuple[str, int, int]:
     is in every page and every answer's reply: it was 15 of a page's 22 KB.
     """
     prefix = _question_prefix(attempt)
-    states = attempt.responses.states()
+    states = attempt.response_states()
     items = []
     for number, answered, flagged in states:
         css = "nav-item" + (" is-answered" if answered else "") + (" is-flagged" if flagged else "")
