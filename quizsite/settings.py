@@ -70,6 +70,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "quizzes.context_processors.menu_links",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },
@@ -126,7 +127,9 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Europe/London")
-USE_I18N = True
+# One language, so no translation machinery: with it on, every URL reversed and number or date
+# shown looked up the active language (6 % of a question page). British formats still apply.
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"

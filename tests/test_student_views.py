@@ -577,3 +577,35 @@ def test_logged_out_page_when_no_redirect_is_set(client, student, settings):
 
     assert response.status_code == 200
     assert "You are logged out" in page_text(response)
+
+
+# The site menu (quizzes/context_processors.py)
+
+
+def test_the_menu_links_where_its_words_say(client, student):
+    client.force_login(student)
+    page = client.get(reverse("quizzes:my_scores")).text
+    for path, words in [
+        (reverse("quizzes:quiz_list"), "Quizzes"),
+        (reverse("quizzes:my_scores"), "My scores"),
+    ]:
+        assert re.search(rf'<a href="{path}"[^>]*>{words}</a>', page)
+    assert f'action="{reverse("logout")}"' in page
+    assert f'href="{reverse("password_change")}"' in page
+
+    client.logout()
+    page = client.get(reverse("login")).text
+    assert f'href="{reverse("signup")}"' in page
+
+
+def test_the_menu_follows_the_script_prefix_the_site_is_served_under(rf):
+    from django.urls import set_script_prefix
+
+    from quizzes.context_processors import menu_links
+
+    try:
+        set_script_prefix("/school/")
+        assert menu_links(rf.get("/"))["menu"]["my_scores"] == "/school/scores/"
+    finally:
+        set_script_prefix("/")
+    assert menu_links(rf.get("/"))["menu"]["my_scores"] == "/scores/"
