@@ -314,8 +314,9 @@ def _render_question(
     position = response.position
     navigator, total, answered_count = _navigator(attempt, position)
     now = timezone.now()
-    # The card's links from one reverse(): a url tag costs ~30 µs, and the card has six.
+    # The card's links from one reverse(): a url tag costs about 0.1 ms, and the card has six.
     question_prefix = _question_prefix(attempt)
+    question_url = f"{question_prefix}{position}/"
     context = {
         "attempt": attempt,
         "quiz": quiz,
@@ -325,6 +326,8 @@ def _render_question(
         "position": position,
         "total": total,
         "answered_count": answered_count,
+        "question_url": question_url,
+        "flag_url": f"{question_url}flag/",
         "previous_url": f"{question_prefix}{position - 1}/" if position > 1 else None,
         "next_url": f"{question_prefix}{position + 1}/" if position < total else None,
         "finish_url": reverse("quizzes:finish_attempt", args=[attempt.pk]),
@@ -487,6 +490,7 @@ def toggle_flag(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         "navigator": _navigator(attempt, position)[0],
         "response": response,
         "position": position,
+        "flag_url": request.path,
     }
     return render(request, ATTEMPT_PAGE + "#flag-update", context)
 
