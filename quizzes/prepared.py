@@ -99,6 +99,13 @@ class _Prepared:
 class PreparedQuery(_Prepared):
     """A model or values_list() queryset, built by `build` and compiled once per database."""
 
+    def __init__(self, build: Callable[[], QuerySet]):
+        super().__init__(build)
+        # Per alias, what compiler.results_iter() and ModelIterable work out again at every run:
+        # each column's converters (JSON, decimals, aware datetimes), how to build instances.
+        self._converters: dict[str, dict] = {}
+        self._instance_builders: dict[str, _InstanceBuilder] = {}
+
     def _query(self):
         queryset = self.build()
         if queryset._iterable_class not in (ModelIterable, ValuesListIterable):
@@ -106,16 +113,28 @@ class PreparedQuery(_Prepared):
         self._gives_instances = queryset._iterable_class is ModelIterable
         return queryset.query
 
+    def _compile(self, alias: str) -> _Compiled:
+        compiled = super()._compile(alias)
+        compiler = compiled.compiler
+        columns = [column[0] for column in compiler.select[: compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            raise ValueError("Composite primary keys cannot be prepared.")
+        self._converters[alias] = compiler.get_converters(columns)
+        if self._gives_instances:
+            self._instance_builders[alias] = _InstanceBuilder(compiled.compiler, alias)
+        return compiled
+
     def fetch(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> list:
         """The rows as the queryset gives them: model instances, or tuples for values_list()."""
         compiled = self._compiled.get(using) or self._compile(using)
         with connections[using].cursor() as cursor:
             self._execute(cursor, compiled, values)
             rows = cursor.fetchall()
-        converted = compiled.compiler.results_iter([rows])
+        if converters := self._converters[using]:
+            rows = compiled.compiler.apply_converters(rows, converters)
         if self._gives_instances:
-            return _instances(compiled.compiler, converted, using)
-        return [tuple(row) for row in converted]
+            return self._instance_builders[using].build(rows)
+        return [tuple(row) for row in rows]
 
 
 class PreparedUpdate(_Prepared):
@@ -175,20 +194,27 @@ def _params_in(value) -> list[Param]:
     return []
 
 
-def _instances(compiler: SQLCompiler, rows, db: str) -> list:
-    """Model instances from converted rows, built as Django's ModelIterable builds them."""
-    select, klass_info = compiler.select, compiler.klass_info
-    model = klass_info["model"]
-    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-    init_list = [column[0].target.attname for column in select[start:end]]
-    populators = get_related_populators(klass_info, select, db)
-    annotations = compiler.annotation_col_map.items()
-    instances = []
-    for row in rows:
-        instance = model.from_db(db, init_list, row[start:end])
-        for populator in populators:
-            populator.populate(row, instance)
-        for name, position in annotations:
-            setattr(instance, name, row[position])
-        instances.append(instance)
-    return instances
+class _InstanceBuilder:
+    """Model instances from converted rows, built as Django's ModelIterable builds them
+    (select_related and annotations included), with what it works out per query done once."""
+
+    def __init__(self, compiler: SQLCompiler, db: str):
+        select, klass_info = compiler.select, compiler.klass_info
+        self.db = db
+        self.model = klass_info["model"]
+        self.start = klass_info["select_fields"][0]
+        self.end = klass_info["select_fields"][-1] + 1
+        self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
+        self.populators = get_related_populators(klass_info, select, db)
+        self.annotations = list(compiler.annotation_col_map.items())
+
+    def build(self, rows) -> list:
+        instances = []
+        for row in rows:
+            instance = self.model.from_db(self.db, self.init_list, row[self.start : self.end])
+            for populator in self.populators:
+                populator.populate(row, instance)
+            for name, position in self.annotations:
+                setattr(instance, name, row[position])
+            instances.append(instance)
+        return instances
