@@ -137,7 +137,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "quizzes.storage.StaticFilesStorage"},
 }
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # Where `setup_demo` keeps the demo password it generated, so every run can print it.
