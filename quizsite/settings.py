@@ -104,7 +104,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before checking it
-    # Django's ModelBackend, with the signed-in user loaded by a prepared query (quizzes/prepared.py).
+    # Django's ModelBackend, loading the signed-in user with a prepared query (prepared.py).
     "quizzes.backends.ModelBackend",
 ]
 # Argon2 first: a class of 200 logging in at once costs a third of PBKDF2's CPU (README,

@@ -292,6 +292,14 @@ def _closed_attempt(
     return None
 
 
+def _answer_controls(form) -> dict:
+    return {
+        "answer_layout": form.layout,
+        "answer_controls": form.controls(),
+        "answer_errors": form.error_summary(),
+    }
+
+
 def _render_question(
     request: HttpRequest,
     response: Response,
@@ -331,7 +339,9 @@ def _render_question(
         "previous_url": f"{question_prefix}{position - 1}/" if position > 1 else None,
         "next_url": f"{question_prefix}{position + 1}/" if position < total else None,
         "finish_url": reverse("quizzes:finish_attempt", args=[attempt.pk]),
-        "form": form or answer_form(response),
+        # The answer form as plain values: looking names up on a Form in a template first
+        # tries it as a field name, and each miss raised and formatted a KeyError.
+        **_answer_controls(form or answer_form(response)),
         "immediate": immediate,
         # Autosave only where an answer may change: with feedback, saving locks the answer.
         "autosave": not immediate and not locked,
