@@ -1035,6 +1035,20 @@ _responses_shown = PreparedQuery(
             position__in=[Param("position"), Param("next_position")],
         )
         .select_related("attempt__quiz")
+        # Not what a question card never shows: converting datetimes and decimals is most of
+        # the cost of building the objects.
+        .defer(
+            "attempt__started_at",
+            "attempt__submitted_at",
+            "attempt__score",
+            "attempt__max_score",
+            "attempt__quiz__description",
+            "attempt__quiz__opens_at",
+            "attempt__quiz__closes_at",
+            "attempt__quiz__pass_mark",
+            "attempt__quiz__created_at",
+            "attempt__quiz__updated_at",
+        )
         .annotate(
             source_text_id=F("question__source_text_id"),
             quiz_text_slug=F("attempt__quiz__source_text__slug"),
