@@ -1035,19 +1035,32 @@ _responses_shown = PreparedQuery(
             position__in=[Param("position"), Param("next_position")],
         )
         .select_related("attempt__quiz")
-        # Not what a question card never shows: converting datetimes and decimals is most of
-        # the cost of building the objects.
-        .defer(
-            "attempt__started_at",
-            "attempt__submitted_at",
-            "attempt__score",
-            "attempt__max_score",
-            "attempt__quiz__description",
-            "attempt__quiz__opens_at",
-            "attempt__quiz__closes_at",
-            "attempt__quiz__pass_mark",
-            "attempt__quiz__created_at",
-            "attempt__quiz__updated_at",
+        # What a question card and the checks before it use: converting the columns into
+        # values (datetimes, decimals) and building the objects was most of the query's cost.
+        .only(
+            "attempt_id",
+            "position",
+            "question_id",
+            "points",
+            "snapshot",
+            "answer",
+            "answered_at",
+            "marks",
+            "answer_seq",
+            "flagged",
+            "attempt__quiz_id",
+            "attempt__student_id",
+            "attempt__is_preview",
+            "attempt__state",
+            "attempt__deadline",
+            "attempt__overdue_handling",
+            "attempt__grace_ends_at",
+            "attempt__time_factor",
+            "attempt__no_time_limit",
+            "attempt__quiz__title",
+            "attempt__quiz__source_text_id",
+            "attempt__quiz__feedback",
+            "attempt__quiz__text_during_quiz",
         )
         .annotate(
             source_text_id=F("question__source_text_id"),
