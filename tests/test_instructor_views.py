@@ -1,5 +1,7 @@
 """Instructor pages: permission, full page and htmx fragment, content, fixed query counts."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -72,6 +74,18 @@ def test_nav_links_to_teaching_for_instructors_only(client, instructor, student)
     assert reverse("quizzes:course_overview") in client.get(reverse("quizzes:quiz_list")).text
     client.force_login(student)
     assert reverse("quizzes:course_overview") not in client.get(reverse("quizzes:quiz_list")).text
+
+
+def test_the_menu_marks_the_section_an_instructor_is_in(client, instructor):
+    client.force_login(instructor)
+
+    def current(url: str) -> list[str]:
+        page = client.get(url).text
+        return re.findall(r'<a href="[^"]*" aria-current="page"[^>]*>([^<]+)</a>', page)
+
+    assert current(reverse("quizzes:quiz_list")) == ["Quizzes"]
+    assert current(reverse("quizzes:course_overview")) == ["Teaching"]
+    assert current(reverse("quizzes:text_list")) == ["Texts"]
 
 
 # Query counts: the same whatever the size of the class
