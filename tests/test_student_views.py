@@ -609,3 +609,21 @@ def test_the_menu_follows_the_script_prefix_the_site_is_served_under(rf):
     finally:
         set_script_prefix("/")
     assert menu_links(rf.get("/"))["menu"]["my_scores"] == "/scores/"
+
+
+def test_cached_urls_are_reverses_under_the_script_prefix_in_use():
+    from django.urls import set_script_prefix
+
+    from quizzes.views import reverse_cached
+
+    assert reverse_cached("quizzes:finish_attempt", 7) == reverse(
+        "quizzes:finish_attempt", args=[7]
+    )
+    assert reverse_cached("quizzes:attempt_question", 7, 3) == "/attempts/7/questions/3/"
+    try:
+        set_script_prefix("/school/")
+        assert reverse_cached("quizzes:attempt_question", 7, 3) == (
+            "/school/attempts/7/questions/3/"
+        )
+    finally:
+        set_script_prefix("/")
