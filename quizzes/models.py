@@ -919,8 +919,9 @@ class Response(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     marks = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
     # The client's version of the stored answer (app.js: a clock reading, rising with each edit;
-    # plain posts: the server's clock in ms). A save only lands over a lower one, so a delayed or
-    # replayed older save never overwrites a newer answer.
+    # plain posts: the server's clock in ms, or one more than the version it replaces if that is
+    # higher). A save only lands over a lower one, so a delayed or replayed older save never
+    # overwrites a newer answer.
     answer_seq = models.BigIntegerField(default=0)
     flagged = models.BooleanField(default=False)
 
@@ -979,7 +980,9 @@ class Response(models.Model):
         """
         moment = moment or timezone.now()
         if seq is None:
-            seq = int(moment.timestamp() * 1000)
+            # The server's clock stands in, made to rise past the version this save replaces:
+            # two saves within one millisecond must not make the second look stale.
+            seq = max(int(moment.timestamp() * 1000), self.answer_seq + 1)
         marks = grading.marks(self.points, grading.grade(self.snapshot, answer))
         with transaction.atomic():
             # Locking the attempt orders this save against finish(): it lands before grading

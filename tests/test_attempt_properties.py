@@ -148,7 +148,10 @@ class AttemptMachine(RuleBasedStateMachine):
         response = Attempt.objects.get(pk=attempt.pk).responses.get(position=position)
         options = [option["id"] for option in response.snapshot["options"]]
         answer = options[pick % len(options)]
-        version = seq if seq is not None else int(self.now.timestamp() * 1000)
+        stored_version = attempt.answers.get(position, (None, 0))[1]
+        # Without a version the server's clock stands in, rising past the stored one.
+        server_version = max(int(self.now.timestamp() * 1000), stored_version + 1)
+        version = server_version if seq is None else seq
         refused = attempt.state != State.IN_PROGRESS or (
             attempt.deadline is not None and self.now >= attempt.deadline
         )
@@ -158,7 +161,7 @@ class AttemptMachine(RuleBasedStateMachine):
             assert refused
             return
         assert not refused
-        newer = version > attempt.answers.get(position, (None, 0))[1]
+        newer = version > stored_version
         assert stored == newer
         if newer:
             attempt.answers[position] = (answer, version)

@@ -323,6 +323,15 @@ def test_plain_posts_without_a_version_use_the_server_clock(client, student, def
     assert response.answer_seq >= before
 
 
+def test_two_plain_saves_within_one_millisecond_keep_the_second(deferred_attempt):
+    response = deferred_attempt.responses.get(position=1)
+    moment = timezone.now()
+    assert response.save_answer(wrong(response), moment=moment) is True
+    assert response.save_answer(correct(response), moment=moment) is True
+    response.refresh_from_db()
+    assert response.answer == correct(response)
+
+
 def test_with_feedback_an_answer_is_stored_once_even_with_a_newer_version(student):
     attempt = start_attempt(quiz=QuizFactory(question_count=1), student=student)
     response = attempt.responses.get()
