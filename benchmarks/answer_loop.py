@@ -461,23 +461,28 @@ def gunicorn(env: dict, port: int, args: argparse.Namespace):
             process.wait()
 
 
+def production_env(password: str) -> dict:
+    """This process's environment with production settings plus the signed-in floor's URL
+    (benchmarks/bench_settings.py), the demo accounts' password, and no database chosen."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "SQLITE_PATH"))
+    }
+    return env | {
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
+        "DJANGO_INSECURE_HTTP": "1",  # plain HTTP on loopback (settings.py's switch)
+        "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
+        "DEMO_PASSWORD": password,
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+
+
 def bench_database(label: str, database_url: str | None, args, tool: str) -> dict:
     directory = tempfile.mkdtemp(prefix="quizsite-answer-loop-")
     try:
         password = secrets.token_urlsafe(12)
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("DJANGO_", "DATABASE_URL", "SQLITE_PATH"))
-        }
-        env |= {
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
-            "DJANGO_INSECURE_HTTP": "1",  # plain HTTP on loopback (settings.py's switch)
-            # Production settings plus the signed-in floor's URL (benchmarks/bench_settings.py).
-            "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
-            "DEMO_PASSWORD": password,
-            "PYTHONDONTWRITEBYTECODE": "1",
-        }
+        env = production_env(password)
         if database_url:
             env["DATABASE_URL"] = database_url
         else:

@@ -17,7 +17,6 @@ import io
 import json
 import os
 import re
-import secrets
 import shutil
 import subprocess
 import sys
@@ -27,7 +26,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.answer_loop import FLOOR_PATH, QUIZ, django_setup, run  # noqa: E402
+from benchmarks.answer_loop import (  # noqa: E402
+    FLOOR_PATH,
+    QUIZ,
+    django_setup,
+    production_env,
+    run,
+)
 
 TARGETS = ("ceiling", "signed-in floor", "question page", "answer POST")
 PASSWORD = "request-cost-" + "x" * 12
@@ -146,19 +151,7 @@ def main() -> None:
     targets = [target.strip() for target in args.targets.split(",")]
     directory = tempfile.mkdtemp(prefix="quizsite-request-cost-")
     try:
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("DJANGO_", "DATABASE_URL", "SQLITE_PATH"))
-        }
-        env |= {
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
-            "DJANGO_INSECURE_HTTP": "1",
-            "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
-            "SQLITE_PATH": str(Path(directory) / "cost.sqlite3"),
-            "DEMO_PASSWORD": PASSWORD,
-            "PYTHONDONTWRITEBYTECODE": "1",
-        }
+        env = production_env(PASSWORD) | {"SQLITE_PATH": str(Path(directory) / "cost.sqlite3")}
         run(env, sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0")
         run(env, sys.executable, "manage.py", "setup_demo", capture=True)
         run(env, sys.executable, "benchmarks/answer_loop.py", "_students", "1", PASSWORD)
