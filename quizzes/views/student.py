@@ -209,16 +209,15 @@ def _responses_at(request: HttpRequest, pk: int, *positions: int) -> list[Respon
     return shown
 
 
-def _navigator(attempt: Attempt, position: int, prefix: str = "") -> tuple[str, int, int]:
+def _navigator(attempt: Attempt, position: int) -> tuple[str, int, int]:
     """The navigator's list items, how many questions there are and how many are answered.
 
     Built here rather than by a template loop: the loop over 49 questions was a third of the
     page's time. Only integers and fixed text go in, so there is nothing to escape. Each link is
     short (its state is in its name; the symbols come from attempt.css) because the navigator
-    is in every page and every answer's reply: it was 15 of a page's 22 KB. `prefix` is the
-    attempt's _question_prefix(), when the caller has it already.
+    is in every page and every answer's reply: it was 15 of a page's 22 KB.
     """
-    prefix = prefix or _question_prefix(attempt)
+    prefix = _question_prefix(attempt)
     states = attempt.response_states()
     items = []
     for number, answered, flagged in states:
@@ -247,6 +246,10 @@ def _time_left(attempt: Attempt, now) -> str:
 
 def _question_url(attempt: Attempt, position: int) -> str:
     return reverse_cached("quizzes:attempt_question", attempt.pk, position)
+
+
+def _flag_url(attempt: Attempt, position: int) -> str:
+    return reverse_cached("quizzes:toggle_flag", attempt.pk, position)
 
 
 def _question_prefix(attempt: Attempt) -> str:
@@ -321,10 +324,8 @@ def _render_question(
             response, review.source_texts(attempt, [response]), link_text=quiz.text_during_quiz
         )
     position = response.position
-    # The card's and the navigator's links from one URL.
-    question_prefix = _question_prefix(attempt)
-    question_url = f"{question_prefix}{position}/"
-    navigator, total, answered_count = _navigator(attempt, position, question_prefix)
+    question_url = _question_url(attempt, position)
+    navigator, total, answered_count = _navigator(attempt, position)
     now = timezone.now()
     context = {
         "attempt": attempt,
@@ -336,9 +337,9 @@ def _render_question(
         "total": total,
         "answered_count": answered_count,
         "question_url": question_url,
-        "flag_url": f"{question_url}flag/",
-        "previous_url": f"{question_prefix}{position - 1}/" if position > 1 else None,
-        "next_url": f"{question_prefix}{position + 1}/" if position < total else None,
+        "flag_url": _flag_url(attempt, position),
+        "previous_url": _question_url(attempt, position - 1) if position > 1 else None,
+        "next_url": _question_url(attempt, position + 1) if position < total else None,
         "finish_url": reverse_cached("quizzes:finish_attempt", attempt.pk),
         # The answer form as plain values: looking names up on a Form in a template first
         # tries it as a field name, and each miss raised and formatted a KeyError.
@@ -500,7 +501,7 @@ def toggle_flag(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         "navigator": _navigator(attempt, position)[0],
         "response": response,
         "position": position,
-        "flag_url": request.path,
+        "flag_url": _flag_url(attempt, position),
     }
     return render(request, ATTEMPT_PAGE + "#flag-update", context)
 
