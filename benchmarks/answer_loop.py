@@ -619,10 +619,16 @@ def main() -> None:
             databases.append(("PostgreSQL", admin))
         else:
             print("PostgreSQL: no DATABASE_URL and nothing on 127.0.0.1:5432, so skipped.")
-    report = {"tool": tool, "connections": args.connections, "rounds": args.rounds}
-    report |= {"duration_s": args.duration}
-    report |= {"workers": args.workers, "worker_class": args.worker_class}
-    report |= {"threads": args.threads, "results": []}
+    report = {
+        "tool": tool,
+        "connections": args.connections,
+        "rounds": args.rounds,
+        "duration_s": args.duration,
+        "workers": args.workers,
+        "worker_class": args.worker_class,
+        "threads": args.threads,
+        "results": [],
+    }
     for label, admin in databases:
         context = postgres_database(admin) if admin else contextlib.nullcontext(None)
         with context as url:

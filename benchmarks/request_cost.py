@@ -29,12 +29,12 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.answer_loop import (  # noqa: E402
     FLOOR_PATH,
     QUIZ,
+    TARGETS,
     django_setup,
     production_env,
     run,
 )
 
-TARGETS = ("ceiling", "signed-in floor", "question page", "answer POST")
 PASSWORD = "request-cost-" + "x" * 12
 
 
