@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+import quizsite.settings as project_settings
 from quizzes.backends import ModelBackend
 from quizzes.models import Response
 from quizzes.prepared import Param, PreparedQuery, PreparedUpdate
@@ -157,9 +158,7 @@ def test_what_cannot_be_prepared_is_refused_when_first_run(build, message):
 # The session engine (quizzes.sessions) and the backend (quizzes.backends)
 
 
-def test_the_site_uses_the_prepared_session_engine_and_backend(settings):
-    import quizsite.settings as project_settings
-
+def test_the_site_uses_the_prepared_session_engine_and_backend():
     assert project_settings.SESSION_ENGINE == "quizzes.sessions"
     assert "quizzes.backends.ModelBackend" in project_settings.AUTHENTICATION_BACKENDS
     assert "django.contrib.auth.backends.ModelBackend" not in (

@@ -4,6 +4,7 @@ from unittest import mock
 
 from whitenoise.storage import CompressedStaticFilesStorage
 
+import quizsite.settings as project_settings
 from quizzes.storage import StaticFilesStorage
 
 
@@ -21,8 +22,6 @@ def test_urls_are_whitenoises_and_worked_out_once():
 
 
 def test_the_site_serves_static_files_through_it():
-    import quizsite.settings as project_settings
-
     assert (
         project_settings.STORAGES["staticfiles"]["BACKEND"] == "quizzes.storage.StaticFilesStorage"
     )

@@ -7,10 +7,12 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 from django.utils import timezone
 
+from quizzes.context_processors import menu_links
 from quizzes.models import Attempt, Quiz, start_attempt
+from quizzes.views import reverse_cached
 from tests.factories import QuizFactory, SourceTextFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -599,10 +601,6 @@ def test_the_menu_links_where_its_words_say(client, student):
 
 
 def test_the_menu_follows_the_script_prefix_the_site_is_served_under(rf):
-    from django.urls import set_script_prefix
-
-    from quizzes.context_processors import menu_links
-
     try:
         set_script_prefix("/school/")
         assert menu_links(rf.get("/"))["menu"]["my_scores"] == "/school/scores/"
@@ -612,10 +610,6 @@ def test_the_menu_follows_the_script_prefix_the_site_is_served_under(rf):
 
 
 def test_cached_urls_are_reverses_under_the_script_prefix_in_use():
-    from django.urls import set_script_prefix
-
-    from quizzes.views import reverse_cached
-
     assert reverse_cached("quizzes:finish_attempt", 7) == reverse(
         "quizzes:finish_attempt", args=[7]
     )
