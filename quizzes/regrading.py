@@ -21,14 +21,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from quizzes import grading
-from quizzes.models import (
-    Attempt,
-    Question,
-    Quiz,
-    Regrade,
-    RegradedResponse,
-    Response,
-)
+from quizzes.models import Attempt, Question, Quiz, Regrade, RegradedResponse, Response
 
 KEY_FIELDS = ("correct", "accepted", "value", "tolerance", "matches")
 

@@ -17,8 +17,8 @@ from quizzes.models import (
     Response,
     SourceText,
     Tag,
-    instructors_group,
 )
+from quizzes.permissions import instructors_group
 
 SAMPLE_BODY = (
     "The first paragraph names Lipetsk, an aviation school opened in 1925.\n\n"
@@ -224,7 +224,7 @@ class QuizQuestionFactory(factory.django.DjangoModelFactory):
 
 
 class AttemptFactory(factory.django.DjangoModelFactory):
-    """A bare attempt row; tests of the flow use models.start_attempt instead."""
+    """A bare attempt row; tests of the flow use starting.start_attempt instead."""
 
     class Meta:
         model = Attempt

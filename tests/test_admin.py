@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from quizzes.models import Attempt, Question, Quiz, SourceText, start_attempt
+from quizzes.models import Attempt, Question, Quiz, SourceText
+from quizzes.starting import start_attempt
 from tests.factories import (
     MatchingQuestionFactory,
     NumericQuestionFactory,

@@ -22,7 +22,8 @@ from hypothesis.stateful import (
 )
 
 from quizzes import grading
-from quizzes.models import Accommodation, AnswerRefused, Attempt, Quiz, start_attempt
+from quizzes.models import Accommodation, AnswerRefused, Attempt, Quiz
+from quizzes.starting import start_attempt
 from tests.factories import QuizFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

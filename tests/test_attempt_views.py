@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes.forms import answer_data
-from quizzes.models import Attempt, Quiz, Response, start_attempt
+from quizzes.models import Attempt, Quiz, Response
+from quizzes.starting import start_attempt
 from tests.factories import (
     ChoiceFactory,
     MatchingQuestionFactory,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from quizzes.models import start_attempt
+from quizzes.starting import start_attempt
 from tests.factories import QuestionDraftFactory, QuizFactory, SourceTextFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from quizzes.models import (
     QuizQuestion,
     SourceText,
     Tag,
-    start_attempt,
 )
+from quizzes.starting import start_attempt
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

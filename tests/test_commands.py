@@ -6,7 +6,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from quizzes.models import Attempt, Question, Quiz, SourceText, is_instructor, start_attempt
+from quizzes.models import Attempt, Question, Quiz, SourceText
+from quizzes.permissions import is_instructor
+from quizzes.starting import start_attempt
 from tests.factories import QuizFactory
 from tests.test_bank import RAPALLO_BANK, needs_bank, row_counts
 

@@ -17,7 +17,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes.models import Attempt, Response, start_attempt
+from quizzes.models import Attempt, Response
+from quizzes.starting import start_attempt
 from tests.factories import QuizFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -6,14 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from quizzes import drafting
-from quizzes.models import (
-    DraftDecision,
-    Question,
-    QuestionDraft,
-    RestoredBlock,
-    start_attempt,
-)
+from quizzes.models import DraftDecision, Question, QuestionDraft, RestoredBlock
 from quizzes.question_generator import boilerplate_blocks
+from quizzes.starting import start_attempt
 from tests.factories import (
     QuizFactory,
     QuizQuestionFactory,

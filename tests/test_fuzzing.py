@@ -14,7 +14,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from quizzes import grading
-from quizzes.models import Question, Quiz, Response, SourceText, start_attempt
+from quizzes.models import Question, Quiz, Response, SourceText
+from quizzes.starting import start_attempt
 from tests.factories import (
     MatchingQuestionFactory,
     MultipleResponseQuestionFactory,

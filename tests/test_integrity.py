@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes.forms import answer_data
-from quizzes.models import Accommodation, Attempt, Quiz, Response, standings, start_attempt
+from quizzes.models import Accommodation, Attempt, Quiz, Response
+from quizzes.standings import standings
+from quizzes.starting import start_attempt
 from tests.factories import (
     NumericQuestionFactory,
     QuizFactory,

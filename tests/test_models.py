@@ -8,14 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
-from quizzes.models import (
-    AnswerRefused,
-    Attempt,
-    AttemptNotAllowed,
-    Question,
-    Response,
-    start_attempt,
-)
+from quizzes.models import AnswerRefused, Attempt, AttemptNotAllowed, Question, Response
+from quizzes.starting import start_attempt
 from tests.factories import (
     ChoiceFactory,
     MatchingQuestionFactory,

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes import reports
-from quizzes.models import Attempt, Response, start_attempt
+from quizzes.models import Attempt, Response
+from quizzes.starting import start_attempt
 
 pytestmark = pytest.mark.django_db
 

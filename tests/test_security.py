@@ -16,7 +16,8 @@ from django.test import Client
 from django.urls import reverse
 
 from quizzes.forms import answer_data
-from quizzes.models import Attempt, Question, QuestionDraft, Quiz, Response, start_attempt
+from quizzes.models import Attempt, Question, QuestionDraft, Quiz, Response
+from quizzes.starting import start_attempt
 from tests.factories import (
     AcceptedAnswerFactory,
     ChoiceFactory,

@@ -11,7 +11,8 @@ from django.urls import reverse, set_script_prefix
 from django.utils import timezone
 
 from quizzes.context_processors import menu_links
-from quizzes.models import Attempt, Quiz, start_attempt
+from quizzes.models import Attempt, Quiz
+from quizzes.starting import start_attempt
 from quizzes.views import reverse_cached
 from tests.factories import QuizFactory, SourceTextFactory, UserFactory
 

@@ -24,7 +24,8 @@ from quizzes.authoring_forms import (
     RejectForm,
     RestoreForm,
 )
-from quizzes.models import Question, QuestionDraft, SourceText, is_instructor
+from quizzes.models import Question, QuestionDraft, SourceText
+from quizzes.permissions import is_instructor
 from quizzes.question_generator import boilerplate_blocks
 from quizzes.views import redirect_page
 

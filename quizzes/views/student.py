@@ -24,12 +24,11 @@ from quizzes.models import (
     Quiz,
     Response,
     SourceText,
-    Standing,
-    is_instructor,
     responses_shown,
-    standings,
-    start_attempt,
 )
+from quizzes.permissions import is_instructor
+from quizzes.standings import Standing, standings
+from quizzes.starting import start_attempt
 from quizzes.views import redirect_page, reverse_cached
 
 # Home, quiz page, the text, my scores, accounts (owned by the pages engineer)
@@ -79,7 +78,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     has_closed = quiz.closes_at is not None and now >= quiz.closes_at
     cannot_start = None
     if standing.in_progress is None and not preview:
-        # The same rules as models.start_attempt, said before the student presses the button.
+        # The same rules as starting.start_attempt, said before the student presses the button.
         if opens_later:
             cannot_start = "This quiz has not opened yet."
         elif has_closed:

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from quizzes import bank
-from quizzes.models import instructors_group
+from quizzes.permissions import instructors_group
 
 DEMO_BANK = settings.BASE_DIR / "fixtures" / "rapallo-bank.json"
 

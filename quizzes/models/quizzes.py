@@ -1,0 +1,216 @@
+"""Quizzes and the questions in them."""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from quizzes import grading
+from quizzes.models.questions import Question
+from quizzes.models.texts import SourceText
+from quizzes.permissions import is_instructor
+
+if TYPE_CHECKING:
+    from quizzes.models.attempts import Accommodation
+
+
+class QuizQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def open_at(self, moment: datetime):
+        return self.filter(
+            Q(opens_at__isnull=True) | Q(opens_at__lte=moment),
+            Q(closes_at__isnull=True) | Q(closes_at__gt=moment),
+        )
+
+    def available_to(self, user):
+        """Quizzes this user may open: instructors see every quiz, students published ones."""
+        return self if is_instructor(user) else self.published()
+
+
+class Quiz(models.Model):
+    class GradingMethod(models.TextChoices):
+        HIGHEST = grading.HIGHEST, "Highest attempt"
+        LAST = grading.LAST, "Last attempt"
+        FIRST = grading.FIRST, "First attempt"
+        AVERAGE = grading.AVERAGE, "Average of attempts"
+
+    class Feedback(models.TextChoices):
+        IMMEDIATE = "immediate", "After each answer"
+        DEFERRED = "deferred", "After submitting"
+
+    class OverdueHandling(models.TextChoices):
+        """What happens when time runs out (Moodle's three choices)."""
+
+        AUTOSUBMIT = "autosubmit", "Submit the saved answers automatically"
+        GRACE_PERIOD = "graceperiod", "A grace period to submit, but not to change answers"
+        AUTOABANDON = "autoabandon", "Not counted unless submitted in time"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    source_text = models.ForeignKey(
+        SourceText, on_delete=models.PROTECT, related_name="quizzes", null=True, blank=True
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    questions = models.ManyToManyField(Question, through="QuizQuestion", related_name="quizzes")
+    is_published = models.BooleanField("published", default=False)
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    time_limit_minutes = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)], help_text="Empty: no limit."
+    )
+    attempts_allowed = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)], help_text="Empty: unlimited."
+    )
+    overdue_handling = models.CharField(
+        "when time runs out",
+        max_length=12,
+        choices=OverdueHandling.choices,
+        default=OverdueHandling.AUTOSUBMIT,
+    )
+    grace_period_minutes = models.PositiveIntegerField(
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text="With a grace period: how long a student may still submit after time runs out.",
+    )
+    grading_method = models.CharField(
+        max_length=10, choices=GradingMethod.choices, default=GradingMethod.HIGHEST
+    )
+    shuffle_questions = models.BooleanField(default=False)
+    shuffle_options = models.BooleanField(default=True)
+    feedback = models.CharField(max_length=10, choices=Feedback.choices, default=Feedback.DEFERRED)
+    pass_mark = models.DecimalField(
+        "pass mark (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(50),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    text_during_quiz = models.BooleanField("text may be read during the quiz", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuizQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "quizzes"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(closes_at__gt=models.F("opens_at")),
+                name="quiz_closes_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=Q(pass_mark__gte=0) & Q(pass_mark__lte=100),
+                name="quiz_pass_mark_is_percentage",
+            ),
+            models.CheckConstraint(
+                condition=Q(time_limit_minutes__isnull=True) | Q(time_limit_minutes__gt=0),
+                name="quiz_time_limit_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(attempts_allowed__isnull=True) | Q(attempts_allowed__gt=0),
+                name="quiz_attempts_allowed_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(grace_period_minutes__gt=0), name="quiz_grace_period_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:quiz_detail", args=[self.slug])
+
+    def clean(self) -> None:
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": "The quiz must close after it opens."})
+
+    @property
+    def time_limit(self) -> timedelta | None:
+        return timedelta(minutes=self.time_limit_minutes) if self.time_limit_minutes else None
+
+    @property
+    def pass_mark_text(self) -> str:
+        """The pass mark as people write it: "60", "62.5" (not "60.00")."""
+        text = f"{self.pass_mark:f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+
+    def is_open_at(self, moment: datetime) -> bool:
+        return (self.opens_at is None or self.opens_at <= moment) and (
+            self.closes_at is None or moment < self.closes_at
+        )
+
+    def time_limit_for(self, accommodation: "Accommodation | None") -> timedelta | None:
+        """The time limit with a student's accommodation: stretched by its factor, or none."""
+        if self.time_limit is None or accommodation is None:
+            return self.time_limit
+        if accommodation.no_time_limit:
+            return None
+        return self.time_limit * float(accommodation.time_factor)
+
+    def deadline_for(
+        self, started_at: datetime, accommodation: "Accommodation | None" = None
+    ) -> datetime | None:
+        """When an attempt started now must end: the time limit or the closing time, earlier.
+
+        An accommodation changes the time limit only; the closing time still closes the quiz for
+        everyone (as in Moodle, where a user override of the time limit keeps the close date).
+        """
+        limit = self.time_limit_for(accommodation)
+        ends = [
+            moment
+            for moment in (started_at + limit if limit else None, self.closes_at)
+            if moment is not None
+        ]
+        return min(ends) if ends else None
+
+    def grace_end_for(self, deadline: datetime | None) -> datetime | None:
+        """With a grace period: until when an attempt with this deadline may still be submitted."""
+        if deadline is None or self.overdue_handling != self.OverdueHandling.GRACE_PERIOD:
+            return None
+        return deadline + timedelta(minutes=self.grace_period_minutes)
+
+
+class QuizQuestion(models.Model):
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="quiz_questions")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="quiz_slots")
+    position = models.PositiveSmallIntegerField(default=0)
+    points = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Empty: the question's default points.",
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "question"], name="quiz_question_once"),
+            models.CheckConstraint(
+                condition=Q(points__isnull=True) | Q(points__gt=0),
+                name="quiz_question_points_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz}: {self.question}"
+
+    @property
+    def effective_points(self) -> Decimal:
+        return self.points if self.points is not None else self.question.default_points
