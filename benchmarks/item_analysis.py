@@ -41,7 +41,7 @@ def main() -> None:
     from django.db import connection
 
     from quizzes import reports
-    from quizzes.models import AcceptedAnswer, Choice, Question, Quiz, QuizQuestion, SourceText
+    from quizzes.models import Question, Quiz, QuizQuestion, SourceText
 
     call_command("migrate", verbosity=0)
     body = "\n\n".join(
@@ -52,12 +52,21 @@ def main() -> None:
     for position in range(1, args.questions + 1):
         excerpt = f"item {position} matters"
         start = body.index(excerpt)
-        kind = (
-            Question.Kind.TRUE_FALSE
-            if position % 8 == 0
-            else Question.Kind.SHORT_ANSWER
-            if position % 8 == 4
-            else Question.Kind.SINGLE_CHOICE
+        # Mostly single choice, with a short answer and a true/false question in every eight.
+        kind, key = {
+            0: ("true_false", {"answer": True}),
+            4: ("short_answer", {"answers": [f"answer {position}"]}),
+        }.get(
+            position % 8,
+            (
+                "single_choice",
+                {
+                    "options": [
+                        {"id": str(n), "text": f"Option {n}", "correct": n == 0, "feedback": ""}
+                        for n in range(4)
+                    ]
+                },
+            ),
         )
         question = Question.objects.create(
             source_text=text,
@@ -66,18 +75,8 @@ def main() -> None:
             status=Question.Status.PUBLISHED,
             excerpt_start=start,
             excerpt_end=start + len(excerpt),
-            statement_is_true=True if kind == Question.Kind.TRUE_FALSE else None,
+            key=key,
         )
-        if kind == Question.Kind.SINGLE_CHOICE:
-            for option in range(4):
-                Choice.objects.create(
-                    question=question,
-                    text=f"Option {option}",
-                    is_correct=option == 0,
-                    position=option,
-                )
-        elif kind == Question.Kind.SHORT_ANSWER:
-            AcceptedAnswer.objects.create(question=question, text=f"answer {position}")
         QuizQuestion.objects.create(quiz=quiz, question=question, position=position)
 
     started = time.perf_counter()

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Django's own widget templates, for FORM_RENDERER below.
+    "django.forms",
     "django_htmx",
     "template_partials",
     "axes",
@@ -56,6 +58,10 @@ MIDDLEWARE = [
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Widgets render through TEMPLATES, so a widget's template can live in templates/ (the key
+# editors' rows, quizzes/kinds/authoring.py).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "quizsite.urls"
 WSGI_APPLICATION = "quizsite.wsgi.application"

@@ -6,23 +6,15 @@ Authored text is always escaped: only format_html builds markup here.
 
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from quizzes import passages
-from quizzes.admin_forms import (
-    AcceptedAnswerInlineFormSet,
-    ChoiceInlineFormSet,
-    MatchPairInlineFormSet,
-    QuestionAdminForm,
-    SourceTextAdminForm,
-)
+from quizzes import kinds, passages
+from quizzes.admin_forms import QuestionAdminForm, SourceTextAdminForm
 from quizzes.models import (
-    AcceptedAnswer,
     Accommodation,
     Attempt,
-    Choice,
-    MatchPair,
     Question,
     Quiz,
     QuizQuestion,
@@ -69,147 +61,88 @@ class TagAdmin(admin.ModelAdmin):
 # Questions
 
 
-class OptionInline(admin.TabularInline):
-    model = Choice
-    formset = ChoiceInlineFormSet
-    fields = ["text", "is_correct", "position"]
-    extra = 4
-    verbose_name = "option"
-    verbose_name_plural = "Options (tick the correct ones; position is the display order)"
-
-
-class ChoiceInline(OptionInline):
-    """The add page's inline, before the kind is known: options or ordering items."""
-
-    verbose_name_plural = (
-        "Options (single choice and multiple response: tick the correct ones; "
-        "ordering: position is the correct order and 'correct' is ignored)"
-    )
-
-
-class OrderingItemInline(admin.TabularInline):
-    model = Choice
-    formset = ChoiceInlineFormSet
-    fields = ["text", "position"]
-    extra = 3
-    verbose_name = "item"
-    verbose_name_plural = "Items to order (position = the correct order, 1 first)"
-
-
-class AcceptedAnswerInline(admin.TabularInline):
-    model = AcceptedAnswer
-    formset = AcceptedAnswerInlineFormSet
-    fields = ["text"]
-    extra = 2
-    verbose_name_plural = (
-        "Accepted answers (short answer: case, surrounding spaces and punctuation are ignored)"
-    )
-
-
-class MatchPairInline(admin.TabularInline):
-    model = MatchPair
-    formset = MatchPairInlineFormSet
-    fields = ["prompt", "answer", "position"]
-    extra = 3
-    verbose_name = "pair"
-    verbose_name_plural = "Matching pairs (leave the prompt blank for an extra distractor answer)"
-
-
-KIND_INLINES = {
-    Question.Kind.SINGLE_CHOICE: [OptionInline],
-    Question.Kind.MULTIPLE_RESPONSE: [OptionInline],
-    Question.Kind.ORDERING: [OrderingItemInline],
-    Question.Kind.SHORT_ANSWER: [AcceptedAnswerInline],
-    Question.Kind.MATCHING: [MatchPairInline],
-    Question.Kind.TRUE_FALSE: [],
-    Question.Kind.NUMERIC: [],
-}
-
-TRUE_FALSE_FIELDSET = (
-    "True/false",
-    {
-        "fields": ["statement_is_true"],
-        "description": "Only for true/false questions: is the statement in the prompt true?",
-    },
-)
-NUMERIC_FIELDSET = (
-    "Numeric",
-    {
-        "fields": ["numeric_value", "numeric_tolerance"],
-        "description": "Only for numeric questions: answers within value ± tolerance are right.",
-    },
-)
-
-
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
-    form = QuestionAdminForm
+    """Questions with the form of their kind: the add page asks for the kind first."""
+
     list_display = ["short_prompt", "kind", "status", "source_text", "default_points", "tag_list"]
     list_filter = ["source_text", "kind", "status", "tags"]
     search_fields = ["prompt", "explanation"]
     list_select_related = ["source_text"]
     autocomplete_fields = ["tags"]
     actions = ["publish", "retire"]
+    add_form_template = "admin/quizzes/question/change_form.html"
+    change_form_template = "admin/quizzes/question/change_form.html"
+
+    class Media:
+        js = ["quizzes/authoring.js"]
+        css = {"all": ["quizzes/authoring.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
 
+    def kind_for(self, request, obj=None) -> kinds.QuestionKind | None:
+        """The question's kind, or on the add page the one chosen (?kind=), if any."""
+        if obj is not None:
+            return obj.kind_type
+        name = request.GET.get("kind") or request.POST.get("kind") or ""
+        return kinds.KINDS.get(name)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if self.kind_for(request) is None:
+            return TemplateResponse(
+                request,
+                "admin/quizzes/question/choose_kind.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.model._meta,
+                    "title": "Add question: choose its kind",
+                    "kinds": kinds.all_kinds(),
+                },
+            )
+        return super().add_view(request, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kind = self.kind_for(request, obj)
+        kwargs["form"] = QuestionAdminForm.for_kind(kind)
+        return super().get_form(request, obj, change=change, **kwargs)
+
     def get_fieldsets(self, request, obj=None):
-        main = ["source_text", "kind", "prompt", "explanation", "default_points", "status", "tags"]
+        kind = self.kind_for(request, obj)
+        main = ["source_text", "prompt", "explanation", "default_points", "status", "tags"]
         excerpt = ["excerpt", "excerpt_in_paragraph"] if obj else ["excerpt"]
         fieldsets = [
-            (None, {"fields": main}),
-            ("Supporting excerpt", {"fields": excerpt}),
+            (f"{kind.label} question", {"fields": main, "description": kind.description}),
+            ("Supporting excerpt", {"fields": [*excerpt, "selected_start", "selected_end"]}),
+            ("Answer key", {"fields": list(kind.key_fields())}),
         ]
-        if obj is None:
-            # On add every kind's fields are shown; after saving only the kind's own remain.
-            return [*fieldsets, TRUE_FALSE_FIELDSET, NUMERIC_FIELDSET]
-        if obj.kind == Question.Kind.TRUE_FALSE:
-            fieldsets.append(TRUE_FALSE_FIELDSET)
-        elif obj.kind == Question.Kind.NUMERIC:
-            fieldsets.append(NUMERIC_FIELDSET)
-        if obj.bank_key:
+        if obj is not None and obj.bank_key:
             fieldsets.append(("Question bank", {"fields": ["bank_key"]}))
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        # The kind decides which answer key exists: changing it would orphan the key rows.
-        return ["kind", "excerpt_in_paragraph", "bank_key"]
+        return ["excerpt_in_paragraph", "bank_key"]
 
-    def get_inlines(self, request, obj):
-        if obj is None:
-            # The kind is not known before the first save, so the add page offers every kind's
-            # answer-key inline at once (the question is made in one step); rows in an inline
-            # that does not fit the chosen kind are refused with a message, never dropped.
-            return [ChoiceInline, AcceptedAnswerInline, MatchPairInline]
-        return KIND_INLINES[obj.kind]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        if obj is None and "kind" in form.base_fields:
-            form.base_fields["kind"].help_text = (
-                "Fill in the answer key below for this kind: options for single choice, "
-                "multiple response and ordering; accepted answers for short answer; pairs for "
-                "matching; the true/false or numeric fields. The kind cannot change later."
-            )
-        return form
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        question = form.instance
-        problems = question.key_problems()
-        if not problems:
-            return
-        messages.error(
-            request, f"The answer key of “{question}” is incomplete: {' '.join(problems)}"
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        kind = self.kind_for(request, obj)
+        context["question_kind"] = kind
+        form = context["adminform"].form
+        context["key_problems"] = (
+            form.key_problems if form.is_bound else (obj.key_problems() if obj else [])
         )
-        if question.status == Question.Status.PUBLISHED:
-            # Students must never meet a question that cannot be graded.
-            Question.objects.filter(pk=question.pk).update(status=Question.Status.DRAFT)
-            question.status = Question.Status.DRAFT
-            messages.warning(request, "It was kept as a draft; publish it once the key is fixed.")
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        obj.kind = form.kind.name
+        super().save_model(request, obj, form, change)
+        if form.key_problems:
+            messages.warning(
+                request,
+                f"“{obj}” is kept as a draft until its answer key is complete: "
+                + " ".join(form.key_problems),
+            )
 
     @admin.display(description="prompt", ordering="prompt")
     def short_prompt(self, question: Question) -> str:
@@ -238,7 +171,7 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.action(description="Publish the selected questions", permissions=["change"])
     def publish(self, request, queryset):
         published, broken = 0, []
-        for question in queryset.prefetch_related("choices", "accepted_answers", "match_pairs"):
+        for question in queryset:
             if question.key_problems():
                 broken.append(question)
                 continue

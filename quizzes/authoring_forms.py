@@ -1,11 +1,12 @@
-"""Forms of the authoring pages: adding a text, reviewing the drafts derived from it."""
+"""Forms of the authoring pages: texts, questions of each kind, and reviewing drafts."""
 
 from pathlib import PurePath
+from typing import Any
 
 from django import forms
 from django.utils.text import slugify
 
-from quizzes import drafting
+from quizzes import drafting, kinds, passages
 from quizzes.models import Question, QuestionDraft, SourceText
 from quizzes.question_generator import boilerplate_blocks
 
@@ -85,12 +86,8 @@ class AddTextForm(forms.ModelForm):
 # Reviewing drafts
 
 
-def _lines(value: str) -> list[str]:
-    return [" ".join(line.split()) for line in value.splitlines() if line.strip()]
-
-
 class DraftEditForm(forms.Form):
-    """A draft's prompt, explanation and answer key; only the key fields of its kind are shown."""
+    """A draft's prompt, explanation and answer key: the key's quick fields come from its kind."""
 
     prompt = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     explanation = forms.CharField(
@@ -98,143 +95,31 @@ class DraftEditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Shown to students after answering.",
     )
-    correct = forms.CharField(label="Correct option", max_length=500)
-    distractors = forms.CharField(
-        label="Wrong options", widget=forms.Textarea(attrs={"rows": 4}), help_text="One per line."
-    )
-    statement_is_true = forms.TypedChoiceField(
-        label="The statement is",
-        choices=[("true", "True"), ("false", "False")],
-        coerce=lambda value: value == "true",
-        widget=forms.RadioSelect,
-    )
-    answers = forms.CharField(
-        label="Accepted answers",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One per line; case, spacing and punctuation are ignored when grading.",
-    )
-    numeric_value = forms.FloatField(label="Value")
-    numeric_tolerance = forms.FloatField(label="Tolerance (±)", min_value=0, initial=0)
-    pairs = forms.CharField(
-        label="Pairs",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="One pair per line: prompt = answer.",
-    )
-    order = forms.CharField(
-        label="Items in the correct order",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="One per line, first event first.",
-    )
 
-    KEY_FIELDS = {
-        Question.Kind.SINGLE_CHOICE: ["correct", "distractors"],
-        Question.Kind.TRUE_FALSE: ["statement_is_true"],
-        Question.Kind.SHORT_ANSWER: ["answers"],
-        Question.Kind.NUMERIC: ["numeric_value", "numeric_tolerance"],
-        Question.Kind.MATCHING: ["pairs"],
-        Question.Kind.ORDERING: ["order"],
-    }
-
-    def __init__(self, *args, draft: QuestionDraft, **kwargs):
+    def __init__(self, *args: Any, draft: QuestionDraft, **kwargs: Any):
         self.draft = draft
+        self.kind = kinds.get(draft.kind)
         data = draft.data
-        options = data.get("options", [])
         kwargs.setdefault(
             "initial",
             {
                 "prompt": draft.prompt,
                 "explanation": data.get("explanation", ""),
-                "correct": next((o["text"] for o in options if o["correct"]), ""),
-                "distractors": "\n".join(o["text"] for o in options if not o["correct"]),
-                "statement_is_true": "true"
-                if any(o["correct"] and o["text"] == "True" for o in options)
-                else "false",
-                "answers": "\n".join(data.get("answers") or [data.get("answer", "")]),
-                "numeric_value": data.get("numeric_value"),
-                "numeric_tolerance": data.get("numeric_tolerance") or 0,
-                "pairs": "\n".join(f"{p} = {a}" for p, a in data.get("pairs", [])),
-                "order": "\n".join(data.get("order", [])),
+                **self.kind.draft_initial(data),
             },
         )
         super().__init__(*args, **kwargs)
-        keep = {"prompt", "explanation", *self.KEY_FIELDS.get(draft.kind, [])}
-        for name in list(self.fields):
-            if name not in keep:
-                del self.fields[name]
+        self.fields.update(self.kind.draft_fields())
 
-    def clean_distractors(self):
-        distractors = _lines(self.cleaned_data["distractors"])
-        if not distractors:
-            raise forms.ValidationError("Give at least one wrong option.")
-        return distractors
-
-    def clean_answers(self):
-        answers = _lines(self.cleaned_data["answers"])
-        if not answers:
-            raise forms.ValidationError("Give at least one accepted answer.")
-        return answers
-
-    def clean_pairs(self):
-        pairs = []
-        for line in _lines(self.cleaned_data["pairs"]):
-            prompt, sep, answer = line.partition("=")
-            if not sep or not prompt.strip() or not answer.strip():
-                raise forms.ValidationError(f"Write each pair as 'prompt = answer': {line!r}.")
-            pairs.append([prompt.strip(), answer.strip()])
-        if len(pairs) < 2:
-            raise forms.ValidationError("A matching question needs at least two pairs.")
-        answers = [answer.casefold() for _, answer in pairs]
-        if len(set(answers)) != len(answers):
-            raise forms.ValidationError("Two pairs have the same answer.")
-        return pairs
-
-    def clean_order(self):
-        items = _lines(self.cleaned_data["order"])
-        if len(items) < 2:
-            raise forms.ValidationError("An ordering question needs at least two items.")
-        if len({item.casefold() for item in items}) != len(items):
-            raise forms.ValidationError("Two items have the same text.")
-        return items
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.draft.kind == Question.Kind.SINGLE_CHOICE and "distractors" in cleaned:
-            texts = [cleaned.get("correct", ""), *cleaned["distractors"]]
-            if len({" ".join(t.split()).casefold() for t in texts}) != len(texts):
-                self.add_error("distractors", "Options must differ from each other and the key.")
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name, message in self.kind.check_draft(cleaned).items():
+            self.add_error(name, message)
         return cleaned
 
-    def key(self) -> dict:
+    def key(self) -> dict[str, Any]:
         """The draft's JSON key fields from the cleaned data."""
-        data, kind = self.cleaned_data, self.draft.kind
-        if kind == Question.Kind.SINGLE_CHOICE:
-            correct = " ".join(data["correct"].split())
-            options = [{"text": correct, "correct": True}]
-            options += [{"text": text, "correct": False} for text in data["distractors"]]
-            # Options are shown shuffled to students; keep the reviewer's list sorted and stable.
-            options.sort(key=lambda option: option["text"].casefold())
-            return {"options": options, "answer": correct}
-        if kind == Question.Kind.TRUE_FALSE:
-            truth = data["statement_is_true"]
-            return {
-                "options": [
-                    {"text": "True", "correct": truth},
-                    {"text": "False", "correct": not truth},
-                ],
-                "answer": "True" if truth else "False",
-            }
-        if kind == Question.Kind.SHORT_ANSWER:
-            return {"answers": data["answers"], "answer": data["answers"][0]}
-        if kind == Question.Kind.NUMERIC:
-            return {
-                "numeric_value": data["numeric_value"],
-                "numeric_tolerance": data["numeric_tolerance"] or 0,
-            }
-        if kind == Question.Kind.MATCHING:
-            return {"pairs": data["pairs"]}
-        if kind == Question.Kind.ORDERING:
-            return {"order": data["order"]}
-        return {}
+        return self.kind.draft_key(self.cleaned_data)
 
 
 class AcceptForm(forms.Form):
@@ -291,7 +176,7 @@ class DraftFilterForm(forms.Form):
 
     def __init__(self, *args, rules: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "Any kind"), *Question.Kind.choices]
+        self.fields["kind"].choices = [("", "Any kind"), *kinds.choices()]
         self.fields["rule"].choices = [("", "Any rule"), *[(rule, rule) for rule in rules]]
 
     def filter(self, drafts):
@@ -305,3 +190,104 @@ class DraftFilterForm(forms.Form):
         if data.get("rule"):
             drafts = drafts.filter(rule=data["rule"])
         return drafts
+
+
+# Questions
+
+
+class QuestionForm(forms.ModelForm):
+    """A question of one kind: its text, prompt, excerpt, points and status, and its kind's key.
+
+    Made for a kind with `QuestionForm.for_kind(kind)`, which adds the kind's key fields
+    (quizzes/kinds/). The excerpt is pasted, or selected in the text (then its offsets come with
+    it, so a phrase the text repeats is still found); it is stored as offsets. A key that cannot be
+    graded yet is kept on a draft, with the reason; publishing needs a complete key.
+    """
+
+    kind: kinds.QuestionKind
+
+    excerpt = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=(
+            "The passage of the text that supports this question, exactly as it appears there: "
+            "select it in the text, or paste it (it must then occur once in the text)."
+        ),
+    )
+    # Where the excerpt was selected in the text (by the editor's script), if it was.
+    selected_start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    selected_end = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Question
+        fields = ["source_text", "prompt", "explanation", "default_points", "status", "tags"]
+        widgets = {
+            "prompt": forms.Textarea(attrs={"rows": 3}),
+            "explanation": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    @classmethod
+    def for_kind(cls, kind: kinds.QuestionKind) -> type["QuestionForm"]:
+        attrs: dict[str, Any] = {"kind": kind, **kind.key_fields()}
+        return type(f"{cls.__name__}For{kind.name.title().replace('_', '')}", (cls,), attrs)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.old_key = dict(self.instance.key or {}) if self.instance.pk else {}
+        self.instance.kind = self.kind.name
+        if self.instance.pk and self.instance.excerpt_end:
+            self.initial.setdefault("excerpt", self.instance.excerpt)
+            self.initial.setdefault("selected_start", self.instance.excerpt_start)
+            self.initial.setdefault("selected_end", self.instance.excerpt_end)
+        for name, value in self.kind.key_initial(self.old_key or self.kind.empty_key()).items():
+            self.initial.setdefault(name, value)
+        self.key_field_names = list(self.kind.key_fields())
+        self.key_problems: list[str] = []
+
+    def key_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.key_field_names]
+
+    def other_fields(self) -> list[forms.BoundField]:
+        return [field for field in self if field.name not in self.key_field_names]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        source_text = cleaned.get("source_text") or (
+            self.instance.source_text if self.instance.source_text_id else None
+        )
+        excerpt = cleaned.get("excerpt")
+        # Forget the old offsets first, so the model never checks a stale span against a new text.
+        self.instance.excerpt_start = self.instance.excerpt_end = None
+        if source_text is not None and excerpt:
+            span = self.excerpt_span(
+                source_text.body, drafting.normalise_newlines(excerpt), cleaned
+            )
+            if span:
+                self.instance.excerpt_start, self.instance.excerpt_end = span
+        if not any(name in self.errors for name in self.key_field_names):
+            self.instance.key = self.kind.key_from_form(cleaned, self.old_key)
+            self.key_problems = self.kind.key_problems(self.instance.key)
+            if self.key_problems and cleaned.get("status") == Question.Status.PUBLISHED:
+                self.add_error(
+                    "status",
+                    "It cannot be published until its answer key is complete: "
+                    + " ".join(self.key_problems)
+                    + " Complete the key, or save it as a draft.",
+                )
+        return cleaned
+
+    def excerpt_span(
+        self, body: str, excerpt: str, cleaned: dict[str, Any]
+    ) -> tuple[int, int] | None:
+        start, end = cleaned.get("selected_start"), cleaned.get("selected_end")
+        if start is not None and end is not None and body[start:end] == excerpt:
+            return start, end
+        try:
+            return passages.locate_excerpt(body, excerpt)
+        except passages.ExcerptError as error:
+            self.add_error("excerpt", str(error))
+            return None
+
+    @property
+    def key_changed(self) -> bool:
+        """Whether saving changes what the key says (answers already given may need a regrade)."""
+        return bool(self.old_key) and not self.kind.same_key(self.old_key, self.instance.key)

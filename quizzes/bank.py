@@ -10,10 +10,10 @@ The format (see fixtures/rapallo-bank.json)::
                   "time_limit_minutes", "attempts_allowed", "grading_method",
                   "shuffle_questions", "shuffle_options", "pass_mark", "text_during_quiz"}]}
 
-Answer keys by kind: "choices" [{"text", "correct"}] (single choice, multiple response);
-"answer" bool (true/false); "answers" [str] (short answer); "value", "tolerance" (numeric);
-"items" [str in the correct order] (ordering); "pairs" [[prompt, answer]] and "distractors"
-[str] (matching).
+Answer keys by kind (each kind's key_from_bank, quizzes/kinds/): "choices" [{"text", "correct",
+"feedback"?}] (single choice, multiple response); "answer" bool (true/false); "answers" [str]
+(short answer); "value", "tolerance" (numeric); "items" [str in the correct order] (ordering);
+"pairs" [[prompt, answer]] and "distractors" [str] (matching).
 
 Importing is idempotent: texts and quizzes are matched by slug, questions by (text, key).
 A question that students have already met in an attempt is never rewritten, so the history
@@ -29,11 +29,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from quizzes import passages
+from quizzes import kinds, passages
 from quizzes.models import (
-    AcceptedAnswer,
-    Choice,
-    MatchPair,
     Question,
     Quiz,
     QuizQuestion,
@@ -213,12 +210,12 @@ class _Importer:
         return questions
 
     def import_question(
-        self, text: SourceText, spec: dict, key: str, question: Question | None, in_use: bool
+        self, text: SourceText, spec: dict, key_name: str, question: Question | None, in_use: bool
     ) -> Question:
-        where = f"question {key}"
+        where = f"question {key_name}"
         kind = _required(spec, "kind", where)
-        if kind not in Question.Kind.values:
-            raise BankError(f"{where}: unknown kind {kind!r} (one of {', '.join(Question.Kind)}).")
+        if kind not in kinds.KINDS:
+            raise BankError(f"{where}: unknown kind {kind!r} (one of {', '.join(kinds.KINDS)}).")
         try:
             start, end = passages.locate_excerpt(text.body, _required(spec, "excerpt", where))
         except passages.ExcerptError as error:
@@ -234,100 +231,54 @@ class _Importer:
             "default_points": points,
             "excerpt_start": start,
             "excerpt_end": end,
-            "statement_is_true": None,
-            "numeric_value": None,
-            "numeric_tolerance": 0.0,
         }
-        if kind == Question.Kind.TRUE_FALSE:
-            if not isinstance(spec.get("answer"), bool):
-                raise BankError(f'{where}: "answer" must be true or false.')
-            values["statement_is_true"] = spec["answer"]
-        elif kind == Question.Kind.NUMERIC:
-            try:
-                values["numeric_value"] = float(_required(spec, "value", where))
-                values["numeric_tolerance"] = float(spec.get("tolerance") or 0)
-            except (TypeError, ValueError):
-                raise BankError(f"{where}: value and tolerance must be numbers.") from None
-        key_rows = self.key_rows(spec, kind, where)
+        kind_type = kinds.get(kind)
+        try:
+            key = kind_type.key_from_bank(spec)
+        except kinds.KeyFormatError as error:
+            raise BankError(
+                f"{where}: the answer key for a {kind} question is malformed: {error} "
+                "See the format in quizzes/bank.py."
+            ) from None
         tags = spec.get("tags") or []
         if not isinstance(tags, list) or not all(isinstance(tag, str) and tag for tag in tags):
             raise BankError(f'{where}: "tags" must be a list of names.')
 
         if question is not None:
-            if self.question_matches(question, values, key_rows, tags):
-                self.report.questions_unchanged.append(key)
+            if self.question_matches(question, values, key, tags):
+                self.report.questions_unchanged.append(key_name)
                 return question
             if in_use:
                 # History is immutable: students' attempts refer to this question as it was.
-                self.report.questions_kept.append(key)
+                self.report.questions_kept.append(key_name)
                 return question
-            self.report.questions_updated.append(key)
+            self.report.questions_updated.append(key_name)
+            if question.kind == kind:
+                key = kind_type.keep_ids(question.key, key)
         else:
-            question = Question(source_text=text, bank_key=key)
-            self.report.questions_created.append(key)
+            question = Question(source_text=text, bank_key=key_name)
+            self.report.questions_created.append(key_name)
         for name, value in values.items():
             setattr(question, name, value)
+        question.key = key
         question.status = Question.Status.PUBLISHED
         try:
             question.full_clean()
         except ValidationError as error:
             raise BankError(f"{where}: {_validation_message(error)}") from None
-        question.save()
-        self.replace_key(question, key_rows)
-        question.tags.set([Tag.objects.get_or_create(name=name)[0] for name in tags])
         problems = question.key_problems()
         if problems:
             raise BankError(f"{where}: {' '.join(problems)}")
+        question.save()
+        question.tags.set([Tag.objects.get_or_create(name=name)[0] for name in tags])
         return question
 
     @staticmethod
-    def key_rows(spec: dict, kind: str, where: str) -> dict[str, list[tuple]]:
-        """The answer key as rows: choices, accepted answers and match pairs."""
-        rows = {"choices": [], "accepted": [], "pairs": []}
-        try:
-            if kind in (Question.Kind.SINGLE_CHOICE, Question.Kind.MULTIPLE_RESPONSE):
-                rows["choices"] = [
-                    (str(choice["text"]), bool(choice["correct"])) for choice in spec["choices"]
-                ]
-            elif kind == Question.Kind.ORDERING:
-                rows["choices"] = [(str(item), False) for item in spec["items"]]
-            elif kind == Question.Kind.SHORT_ANSWER:
-                rows["accepted"] = [(str(answer),) for answer in spec["answers"]]
-            elif kind == Question.Kind.MATCHING:
-                rows["pairs"] = [(str(prompt), str(answer)) for prompt, answer in spec["pairs"]]
-                rows["pairs"] += [("", str(answer)) for answer in spec.get("distractors") or []]
-        except (KeyError, TypeError, ValueError) as error:
-            raise BankError(
-                f"{where}: the answer key for a {kind} question is malformed "
-                f"({error!r}); see the format in quizzes/bank.py."
-            ) from None
-        return rows
-
-    @staticmethod
-    def question_matches(question: Question, values: dict, key_rows: dict, tags: list) -> bool:
+    def question_matches(question: Question, values: dict, key: dict, tags: list) -> bool:
         return (
             all(getattr(question, name) == value for name, value in values.items())
-            and [(c.text, c.is_correct) for c in question.choices.all()] == key_rows["choices"]
-            and [(a.text,) for a in question.accepted_answers.all()] == key_rows["accepted"]
-            and [(p.prompt, p.answer) for p in question.match_pairs.all()] == key_rows["pairs"]
+            and question.kind_type.same_key(question.key, key)
             and sorted(tag.name for tag in question.tags.all()) == sorted(tags)
-        )
-
-    @staticmethod
-    def replace_key(question: Question, key_rows: dict) -> None:
-        question.choices.all().delete()
-        question.accepted_answers.all().delete()
-        question.match_pairs.all().delete()
-        Choice.objects.bulk_create(
-            Choice(question=question, text=text, is_correct=correct, position=position)
-            for position, (text, correct) in enumerate(key_rows["choices"], start=1)
-        )
-        AcceptedAnswer.objects.bulk_create(
-            AcceptedAnswer(question=question, text=text) for (text,) in key_rows["accepted"]
-        )
-        MatchPair.objects.bulk_create(
-            MatchPair(question=question, prompt=prompt, answer=answer, position=position)
-            for position, (prompt, answer) in enumerate(key_rows["pairs"], start=1)
         )
 
     def check_other_excerpts(

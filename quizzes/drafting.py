@@ -18,12 +18,9 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from quizzes import grading
+from quizzes import kinds
 from quizzes.models import (
-    AcceptedAnswer,
-    Choice,
     DraftDecision,
-    MatchPair,
     Question,
     QuestionDraft,
     RestoredBlock,
@@ -215,53 +212,18 @@ def accept_draft(
         status=status,
         excerpt_start=draft.source_start,
         excerpt_end=draft.source_end,
+        key=kinds.get(draft.kind).key_from_draft(data),
     )
-    if draft.kind == Question.Kind.TRUE_FALSE:
-        question.statement_is_true = any(
-            option["correct"] and option["text"] == "True" for option in data["options"]
-        )
-    elif draft.kind == Question.Kind.NUMERIC:
-        question.numeric_value = data.get("numeric_value")
-        question.numeric_tolerance = data.get("numeric_tolerance") or 0
     question.full_clean()
-    question.save()
-    _save_key(question, data)
     problems = question.key_problems()
     if problems:
         raise ValidationError(problems)
+    question.save()
     draft.status, draft.question = QuestionDraft.Status.ACCEPTED, question
     draft.save(update_fields=["status", "question", "updated_at"])
     action = DraftDecision.Action.EDIT if draft.edited else DraftDecision.Action.ACCEPT
     _record(draft, action=action, user=user)
     return question
-
-
-def _save_key(question: Question, data: dict) -> None:
-    kind = question.kind
-    if kind in (Question.Kind.SINGLE_CHOICE, Question.Kind.MULTIPLE_RESPONSE):
-        Choice.objects.bulk_create(
-            Choice(question=question, text=o["text"], is_correct=o["correct"], position=n)
-            for n, o in enumerate(data["options"], start=1)
-        )
-    elif kind == Question.Kind.ORDERING:
-        Choice.objects.bulk_create(
-            Choice(question=question, text=item, position=n)
-            for n, item in enumerate(data["order"], start=1)
-        )
-    elif kind == Question.Kind.SHORT_ANSWER:
-        seen, answers = set(), []
-        for text in [*data.get("answers", []), data["answer"]]:
-            if grading.normalise_text(text) and grading.normalise_text(text) not in seen:
-                seen.add(grading.normalise_text(text))
-                answers.append(text)
-        AcceptedAnswer.objects.bulk_create(
-            AcceptedAnswer(question=question, text=text) for text in answers
-        )
-    elif kind == Question.Kind.MATCHING:
-        MatchPair.objects.bulk_create(
-            MatchPair(question=question, prompt=prompt, answer=answer, position=n)
-            for n, (prompt, answer) in enumerate(data["pairs"], start=1)
-        )
 
 
 @transaction.atomic

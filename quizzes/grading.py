@@ -1,25 +1,18 @@
-"""Scoring rules. Pure functions over plain values: no database, no request.
+"""Scoring rules shared by every kind. Pure functions over plain values: no database, no request.
 
-Every question kind is graded to a fraction between 0 and 1 of its points. Answers arrive as the
-JSON values the attempt stores (option ids as strings, typed text, lists, mappings).
+Every question kind (quizzes/kinds/) grades an answer to a fraction between 0 and 1 of its
+points; here are how typed text and numbers are read, the marks a fraction earns, a score, and
+a grade over several attempts.
 """
 
 import math
 import re
 import string
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import fmean
-
-SINGLE_CHOICE = "single_choice"
-MULTIPLE_RESPONSE = "multiple_response"
-TRUE_FALSE = "true_false"
-SHORT_ANSWER = "short_answer"
-NUMERIC = "numeric"
-ORDERING = "ordering"
-MATCHING = "matching"
 
 MARKS_QUANTUM = Decimal("0.0001")
 _EDGE_PUNCTUATION = (
@@ -49,85 +42,6 @@ def parse_number(text: str) -> float | None:
     except ValueError:
         return None
     return value if math.isfinite(value) else None
-
-
-def grade_single_choice(*, correct: str, given: str | None) -> float:
-    return 1.0 if given is not None and given == correct else 0.0
-
-
-def grade_multiple_response(
-    *, correct: Iterable[str], wrong: Iterable[str], given: Iterable[str]
-) -> float:
-    """Each correct pick earns 1/n of the marks; each wrong pick costs as much; never below 0."""
-    correct, wrong, given = set(correct), set(wrong), set(given)
-    if not correct:
-        return 0.0
-    earned = len(given & correct) - len(given & wrong)
-    return max(0.0, earned / len(correct))
-
-
-def grade_true_false(*, correct: bool, given: bool | None) -> float:
-    return 1.0 if given is not None and given == correct else 0.0
-
-
-def grade_short_answer(*, accepted: Iterable[str], given: str | None) -> float:
-    if not given or not normalise_text(given):
-        return 0.0
-    answer = normalise_text(given)
-    return 1.0 if any(normalise_text(option) == answer for option in accepted) else 0.0
-
-
-def grade_numeric(*, value: float, tolerance: float, given: float | None) -> float:
-    if given is None:
-        return 0.0
-    # A small epsilon so that 0.1 + 0.2 style float noise never turns a right answer wrong.
-    return 1.0 if abs(given - value) <= abs(tolerance) + 1e-9 else 0.0
-
-
-def grade_ordering(*, correct: Sequence[str], given: Sequence[str]) -> float:
-    """Share of item pairs the student put in the right relative order."""
-    if len(correct) < 2:
-        return 1.0 if list(given) == list(correct) else 0.0
-    rank = {item: index for index, item in enumerate(given)}
-    if set(rank) != set(correct) or len(given) != len(correct):
-        return 0.0
-    pairs = [(a, b) for i, a in enumerate(correct) for b in correct[i + 1 :]]
-    in_order = sum(1 for a, b in pairs if rank[a] < rank[b])
-    return in_order / len(pairs)
-
-
-def grade_matching(*, correct: Mapping[str, str], given: Mapping[str, str]) -> float:
-    """Share of prompts matched to their right answer."""
-    if not correct:
-        return 0.0
-    hits = sum(1 for prompt, answer in correct.items() if given.get(prompt) == answer)
-    return hits / len(correct)
-
-
-def grade(key: Mapping, answer) -> float:
-    """Grade a stored answer against a question's key (the attempt's snapshot of it)."""
-    if answer is None:
-        return 0.0
-    kind = key["kind"]
-    if kind == SINGLE_CHOICE:
-        return grade_single_choice(correct=key["correct"][0], given=answer)
-    if kind == MULTIPLE_RESPONSE:
-        option_ids = [option["id"] for option in key["options"]]
-        wrong = [option_id for option_id in option_ids if option_id not in key["correct"]]
-        return grade_multiple_response(correct=key["correct"], wrong=wrong, given=answer)
-    if kind == TRUE_FALSE:
-        return grade_true_false(correct=key["correct"] == ["true"], given=answer == "true")
-    if kind == SHORT_ANSWER:
-        return grade_short_answer(accepted=key["accepted"], given=answer)
-    if kind == NUMERIC:
-        return grade_numeric(
-            value=key["value"], tolerance=key["tolerance"], given=parse_number(answer)
-        )
-    if kind == ORDERING:
-        return grade_ordering(correct=key["correct"], given=answer)
-    if kind == MATCHING:
-        return grade_matching(correct=key["matches"], given=answer)
-    raise ValueError(f"Unknown question kind: {kind!r}")
 
 
 def marks(points: Decimal, fraction: float) -> Decimal:

@@ -18,7 +18,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from quizzes.grading import MATCHING, NUMERIC, ORDERING, SHORT_ANSWER, SINGLE_CHOICE, TRUE_FALSE
+# The kinds of draft proposed, by their names in quizzes/kinds/ (no multiple response).
+SINGLE_CHOICE, SHORT_ANSWER, TRUE_FALSE = "single_choice", "short_answer", "true_false"
+NUMERIC, MATCHING, ORDERING = "numeric", "matching", "ordering"
 
 BLANK = "_____"
 MIN_WORDS, MAX_WORDS = 8, 45
@@ -43,8 +45,10 @@ class Option:
 
 @dataclass(frozen=True)
 class Draft:
-    """A proposed question. For true/false, `answer` is "True"/"False" and the key span is the date
-    the statement tests; for every other kind `text[answer_start:answer_end] == answer`."""
+    """A proposed question. For a statement to judge (true/false), `answer` is "True"/"False" and
+    the key span is the date the statement tests; for every other kind
+    `text[answer_start:answer_end] == answer`. Options, where a draft has them, have exactly one
+    correct."""
 
     kind: str
     prompt: str
@@ -61,6 +65,7 @@ class Draft:
     numeric_value: float | None = None
     numeric_tolerance: float | None = None
     warnings: tuple[str, ...] = ()
+    statement: bool = False
 
     def as_json(self) -> dict:
         """The draft as the JSON object of `derive_questions --json`."""
@@ -715,6 +720,7 @@ def _true_false(
         rule=rule,
         options=(Option("True", truthful), Option("False", not truthful)),
         warnings=tuple(_context_warnings(doc, sentence, prompt)),
+        statement=True,
     )
 
 
@@ -1027,7 +1033,7 @@ def _valid(draft: Draft, text: str, skipped: list[tuple[int, int]]) -> bool:
         <= len(text)
     ):
         return False
-    if draft.kind != TRUE_FALSE and text[draft.answer_start : draft.answer_end] != draft.answer:
+    if not draft.statement and text[draft.answer_start : draft.answer_end] != draft.answer:
         return False
     if any(s < draft.source_end and draft.source_start < e for s, e in skipped):
         return False
@@ -1036,7 +1042,7 @@ def _valid(draft: Draft, text: str, skipped: list[tuple[int, int]]) -> bool:
     texts = [o.text.casefold() for o in draft.options]
     if len(set(texts)) != len(texts) or any(_appears(t, draft.prompt) for t in texts):
         return False
-    if draft.kind in (SINGLE_CHOICE, TRUE_FALSE):
+    if draft.options:
         return len(texts) >= 2 and sum(o.correct for o in draft.options) == 1
     return True
 

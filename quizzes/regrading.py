@@ -3,11 +3,12 @@
 The rule, for "mark again against the current key": each response keeps the student's answer and
 the points it was worth when the attempt started; its snapshot's key (correct options, accepted
 answers, value and tolerance, matches) is rebuilt from the live question, and its marks are
-computed again by grading.grade. Option ids are Choice and MatchPair pks, so the student's picks
-stay valid across edits: options keep the order the student saw, with their current wording; an
-option added since is appended; an option deleted since stays (with its old wording) and is never
-correct. A question whose kind has changed is left alone, since its answers cannot be compared.
-Attempts still in progress get the new key too, so answers saved later are marked against it.
+computed again by its kind. Options, items and pairs keep their ids across edits (the key editor
+carries them; quizzes/kinds/base.py), so the student's picks stay valid: options keep the order the
+student saw, with their current wording; an option added since is appended; an option deleted since
+stays (with its old wording) and is never correct. A question whose kind has changed is left alone,
+since its answers cannot be compared. Attempts still in progress get the new key too, so answers
+saved later are marked against it.
 
 "Give everyone who answered full marks" sets marks to the points of every answered response to
 one question in finished attempts. Blank responses stay blank: a response without an answer cannot
@@ -20,34 +21,15 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from quizzes import grading
+from quizzes import grading, kinds
 from quizzes.models import Attempt, Question, Quiz, Regrade, RegradedResponse, Response
-
-KEY_FIELDS = ("correct", "accepted", "value", "tolerance", "matches")
-
-
-def _merge_options(old: list[dict], live: list[dict]) -> list[dict]:
-    """Old display order with current wording, then new options; deleted ones stay."""
-    live_by_id = {option["id"]: option for option in live}
-    merged = [live_by_id.get(option["id"], option) for option in old]
-    seen = {option["id"] for option in old}
-    return merged + [option for option in live if option["id"] not in seen]
 
 
 def rekeyed(snapshot: dict, live: dict) -> dict:
     """The snapshot with its key rebuilt from the live question's snapshot (see the rule)."""
     if snapshot.get("kind") != live.get("kind"):
         return snapshot
-    result = dict(snapshot)
-    for name in KEY_FIELDS:
-        if name in live:
-            result[name] = live[name]
-    if "options" in live:
-        result["options"] = _merge_options(snapshot.get("options", []), live["options"])
-    if "targets" in live:
-        result["targets"] = _merge_options(snapshot.get("targets", []), live["targets"])
-        result["prompts"] = live["prompts"]
-    return result
+    return kinds.of(snapshot).rekey(snapshot, live)
 
 
 @dataclass(frozen=True)
@@ -116,7 +98,7 @@ def plan_regrade(quiz: Quiz, *, mode: str, question: Question | None = None) -> 
         else:
             snapshot = rekeyed(response.snapshot, live[response.question_id])
             new_marks = (
-                grading.marks(response.points, grading.grade(snapshot, response.answer))
+                grading.marks(response.points, kinds.grade(snapshot, response.answer))
                 if response.is_answered
                 else None
             )

@@ -18,7 +18,7 @@ from django.db import connection
 from django.db.models import F, FloatField
 from django.db.models.functions import Cast
 
-from quizzes import grading, passages, review, statistics
+from quizzes import grading, kinds, passages, statistics
 from quizzes.models import Attempt, Question, Quiz, QuizQuestion, Response, SourceText
 
 FIRST, LAST, BEST, ALL = "first", "last", "best", "all"
@@ -33,13 +33,6 @@ _DEFAULT_FOR_GRADING = {
     grading.FIRST: FIRST,
     grading.LAST: LAST,
     grading.AVERAGE: ALL,
-}
-DISTRACTOR_KINDS = {
-    grading.SINGLE_CHOICE,
-    grading.MULTIPLE_RESPONSE,
-    grading.TRUE_FALSE,
-    grading.SHORT_ANSWER,
-    grading.NUMERIC,
 }
 
 
@@ -72,22 +65,20 @@ class QuizReport:
 
 
 def _slots(quiz: Quiz) -> list[QuizQuestion]:
-    """The quiz's questions with their texts and options: two queries."""
+    """The quiz's questions with their texts and keys: one query."""
     return list(
-        quiz.quiz_questions.select_related("question__source_text")
-        .prefetch_related("question__choices")
-        .order_by("position", "pk")
+        quiz.quiz_questions.select_related("question__source_text").order_by("position", "pk")
     )
 
 
 def random_guess(question: Question) -> float | None:
     """The expected fraction for a random answer (Moodle's): 1/n options for single choice."""
-    if question.kind == grading.SINGLE_CHOICE:
-        options = list(question.choices.all())
-        return sum(1 for c in options if c.is_correct) / len(options) if options else None
-    if question.kind == grading.TRUE_FALSE:
-        return 0.5
-    return 0.0
+    return question.kind_type.random_guess(question.key)
+
+
+def _analysed(question: Question) -> bool:
+    """Whether the item analysis tabulates this question's answers (options or typed text)."""
+    return question.kind_type.analysis is not None
 
 
 def choose_attempts(attempts: dict[int, tuple[int, int, float]], which: str) -> list[int]:
@@ -109,25 +100,18 @@ def choose_attempts(attempts: dict[int, tuple[int, int, float]], which: str) -> 
     return [attempt_id for attempt_id, _ in chosen.values()]
 
 
-def _picks(kind: str, answer) -> list[str] | None:
+def _picks(kind: kinds.QuestionKind, answer) -> list[str] | None:
     """What an answer chose, as option keys; answers arrive as JSON text or decoded."""
     if isinstance(answer, str):
         answer = json.loads(answer)
-    if answer is None:
-        return None
-    if kind == grading.MULTIPLE_RESPONSE:
-        return [str(item) for item in answer]
-    if kind in (grading.SHORT_ANSWER, grading.NUMERIC):
-        text = grading.normalise_text(str(answer))
-        return [text] if text else None
-    return [str(answer)]
+    return kind.picks(answer)
 
 
 def _distractor_table(
     question: Question, totals: list[float], answers: list, right: list[bool]
 ) -> statistics.DistractorTable | None:
-    kind = question.kind
-    if kind not in DISTRACTOR_KINDS:
+    kind = question.kind_type
+    if kind.analysis is None:
         return None
     # A class gives the same few answers over and over: decode each distinct one once.
     decoded = {}
@@ -137,10 +121,7 @@ def _distractor_table(
         if key not in decoded:
             decoded[key] = _picks(kind, answer)
         picks.append(decoded[key])
-    if kind == grading.TRUE_FALSE:
-        options = [("true", "True"), ("false", "False")]
-        correct = ["true" if question.statement_is_true else "false"]
-    elif kind in (grading.SHORT_ANSWER, grading.NUMERIC):
+    if kind.analysis == "text":
         texts = [pick[0] if pick else None for pick in picks]
         wrong = statistics.common_wrong_answers(texts, is_right=right)
         # Right answers are pooled into one row: the table is about the wrong ones.
@@ -151,9 +132,7 @@ def _distractor_table(
         options = [("(accepted answers)", "Accepted answers"), *((t, f"“{t}”") for t, _ in wrong)]
         correct = ["(accepted answers)"]
     else:
-        choices = list(question.choices.all())
-        options = [(str(choice.pk), choice.text) for choice in choices]
-        correct = [str(choice.pk) for choice in choices if choice.is_correct]
+        options, correct = kind.analysis_options(question.key)
         known = {key for key, _ in options}
         seen = {key for pick in picks if pick for key in pick}
         options += [(key, f"Deleted option #{key}") for key in sorted(seen - known)]
@@ -178,11 +157,11 @@ def item_analysis(quiz: Quiz, attempts: str = ALL) -> QuizReport:
 
     The questions are those in the quiz now, in quiz order; an attempt without a response to one
     of them (the question was added later) counts 0 for it. Option labels and the random-guess
-    score come from the live questions; option ids survive edits because they are Choice pks.
+    score come from the live questions; option ids survive edits (kinds/base.py, form_ids).
     """
     slots = _slots(quiz)
     column = {slot.question_id: index for index, slot in enumerate(slots)}
-    keep_answers = {slot.question_id for slot in slots if slot.question.kind in DISTRACTOR_KINDS}
+    keep_answers = {slot.question_id for slot in slots if _analysed(slot.question)}
     counted = Attempt.objects.filter(quiz=quiz).counted()
     meta: dict[int, tuple[int, int, float]] = {
         attempt_id: (student_id, number, score or 0.0)
@@ -517,8 +496,9 @@ def text_heatmap(report: QuizReport) -> list[HeatText]:
 
 def answer_text(snapshot: dict, answer) -> str:
     """A stored answer in words, as a spreadsheet cell."""
-    separator = " > " if snapshot.get("kind") == grading.ORDERING else "; "
-    return separator.join(review.answer_lines(snapshot, answer))
+    if answer is None:
+        return ""
+    return kinds.of(snapshot).answer_text(snapshot, answer)
 
 
 def _csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:

@@ -3,7 +3,7 @@ the excerpt inside its paragraph. Plain values from the attempt's snapshot; no r
 
 from dataclasses import dataclass
 
-from quizzes import grading, passages
+from quizzes import kinds, passages
 from quizzes.models import Attempt, Response, SourceText
 
 
@@ -15,48 +15,22 @@ class AnswerReview:
     your_answer: list[str]
     correct_answer: list[str]
     ordered: bool
+    feedback: list[str]
     excerpt_text: str
     context: passages.ExcerptInContext | None
     text_url: str | None
-
-
-def number_text(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def answer_lines(snapshot: dict, answer) -> list[str]:
     """A stored answer as the lines of text a student reads, from the snapshot alone."""
     if answer is None:
         return []
-    kind = snapshot["kind"]
-    options = {option["id"]: option["text"] for option in snapshot.get("options", [])}
-    if kind in (grading.SINGLE_CHOICE, grading.TRUE_FALSE):
-        return [options.get(answer, answer)]
-    if kind in (grading.MULTIPLE_RESPONSE, grading.ORDERING):
-        return [options.get(option_id, option_id) for option_id in answer]
-    if kind == grading.MATCHING:
-        targets = {target["id"]: target["text"] for target in snapshot["targets"]}
-        return [
-            f"{prompt['text']} → {targets.get(answer.get(prompt['id']), 'no match')}"
-            for prompt in snapshot["prompts"]
-        ]
-    return [str(answer)]
+    return kinds.of(snapshot).answer_lines(snapshot, answer)
 
 
 def key_lines(snapshot: dict) -> list[str]:
     """The correct answer as lines of text; only ever called once review is allowed."""
-    kind = snapshot["kind"]
-    if kind == grading.SHORT_ANSWER:
-        return [" or ".join(snapshot["accepted"])]
-    if kind == grading.NUMERIC:
-        tolerance = snapshot["tolerance"]
-        value = number_text(snapshot["value"])
-        return [f"{value} (± {number_text(tolerance)})" if tolerance else value]
-    if kind == grading.MATCHING:
-        return answer_lines(snapshot, snapshot["matches"])
-    if kind in (grading.SINGLE_CHOICE, grading.TRUE_FALSE):
-        return answer_lines(snapshot, snapshot["correct"][0])
-    return answer_lines(snapshot, snapshot["correct"])
+    return kinds.of(snapshot).key_lines(snapshot)
 
 
 def source_texts(attempt: Attempt, responses: list[Response]) -> dict[int, SourceText]:
@@ -89,7 +63,10 @@ def review(response: Response, texts: dict[int, SourceText], *, link_text: bool)
         response=response,
         your_answer=answer_lines(snapshot, response.answer),
         correct_answer=key_lines(snapshot),
-        ordered=snapshot["kind"] == grading.ORDERING,
+        ordered=kinds.of(snapshot).review_ordered,
+        feedback=kinds.of(snapshot).feedback_for(snapshot, response.answer)
+        if response.answer is not None
+        else [],
         excerpt_text=excerpt["text"],
         context=context or None,
         text_url=text_url,

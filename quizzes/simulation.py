@@ -20,11 +20,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from quizzes import grading
+from quizzes import grading, kinds
 from quizzes.models import Attempt, Quiz, QuizQuestion, Response
 from quizzes.reports import random_guess
 
-WRONG_WORDS = ["Moscow", "Berlin", "I don't know", "Paris", "1926", "unsure"]
 BLANK_RATE = 0.03
 
 
@@ -33,57 +32,6 @@ class SimulatedClass:
     students: int
     attempts: int
     responses: int
-
-
-def _wrong_answer(rng: random.Random, snapshot: dict):
-    """A plausible wrong answer in the stored format of the question's kind."""
-    kind = snapshot["kind"]
-    options = [option["id"] for option in snapshot.get("options", [])]
-    correct = snapshot.get("correct", [])
-    if kind in (grading.SINGLE_CHOICE, grading.TRUE_FALSE):
-        wrong = [option for option in options if option not in correct]
-        return rng.choice(wrong) if wrong else (correct[0] if correct else None)
-    if kind == grading.MULTIPLE_RESPONSE:
-        wrong = [option for option in options if option not in correct]
-        picked = list(correct)
-        if len(picked) > 1 and rng.random() < 0.5:
-            picked.remove(rng.choice(picked))
-        elif wrong:
-            picked.append(rng.choice(wrong))
-        return picked
-    if kind == grading.SHORT_ANSWER:
-        return rng.choice(WRONG_WORDS)
-    if kind == grading.NUMERIC:
-        return f"{snapshot['value'] + 2 * snapshot['tolerance'] + rng.choice([1, -1, 10]):g}"
-    if kind == grading.ORDERING:
-        order = list(correct)
-        if len(order) > 1:
-            i = rng.randrange(len(order) - 1)
-            order[i], order[i + 1] = order[i + 1], order[i]
-        return order
-    if kind == grading.MATCHING:
-        matches = dict(snapshot["matches"])
-        prompts = list(matches)
-        if len(prompts) > 1:
-            a, b = rng.sample(prompts, 2)
-            matches[a], matches[b] = matches[b], matches[a]
-        return matches
-    return None
-
-
-def _right_answer(snapshot: dict):
-    kind = snapshot["kind"]
-    if kind in (grading.SINGLE_CHOICE, grading.TRUE_FALSE):
-        return snapshot["correct"][0] if snapshot["correct"] else None
-    if kind in (grading.MULTIPLE_RESPONSE, grading.ORDERING):
-        return list(snapshot["correct"])
-    if kind == grading.SHORT_ANSWER:
-        return snapshot["accepted"][0] if snapshot["accepted"] else ""
-    if kind == grading.NUMERIC:
-        return f"{snapshot['value']:g}"
-    if kind == grading.MATCHING:
-        return dict(snapshot["matches"])
-    return None
 
 
 def simulate_class(
@@ -101,11 +49,7 @@ def simulate_class(
     rng = random.Random(seed)
     moment = moment or timezone.now()
     slots: list[QuizQuestion] = list(
-        quiz.quiz_questions.select_related("question__source_text")
-        .prefetch_related(
-            "question__choices", "question__accepted_answers", "question__match_pairs"
-        )
-        .order_by("position", "pk")
+        quiz.quiz_questions.select_related("question__source_text").order_by("position", "pk")
     )
     if not slots:
         raise ValueError("This quiz has no questions to answer.")
@@ -165,14 +109,15 @@ def simulate_class(
                     position=position, question=slot.question, points=points, snapshot=snapshot
                 )
                 if rng.random() >= BLANK_RATE:
+                    kind = kinds.of(snapshot)
                     answer = (
-                        _right_answer(snapshot)
+                        kind.right_answer(snapshot)
                         if rng.random() < chance
-                        else _wrong_answer(rng, snapshot)
+                        else kind.wrong_answer(rng, snapshot)
                     )
                     response.answer = answer
                     response.answered_at = started + taken * position / (len(order) + 1)
-                    response.marks = grading.marks(points, grading.grade(snapshot, answer))
+                    response.marks = grading.marks(points, kinds.grade(snapshot, answer))
                     score += response.marks
                 responses.append(response)
             attempt = Attempt(

@@ -32,10 +32,8 @@ def start_attempt(*, quiz: Quiz, student, moment: datetime | None = None) -> Att
     # Students get the published questions; a preview also shows drafts, so they can be tried.
     shown = [Question.Status.PUBLISHED, *([Question.Status.DRAFT] if preview else [])]
     slots = list(
-        quiz.quiz_questions.filter(question__status__in=shown)
-        .select_related("question__source_text")
-        .prefetch_related(
-            "question__choices", "question__accepted_answers", "question__match_pairs"
+        quiz.quiz_questions.filter(question__status__in=shown).select_related(
+            "question__source_text"
         )
     )
     if not slots:

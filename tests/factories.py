@@ -5,11 +5,9 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
+from quizzes.kinds.base import new_ids
 from quizzes.models import (
-    AcceptedAnswer,
     Attempt,
-    Choice,
-    MatchPair,
     Question,
     QuestionDraft,
     Quiz,
@@ -67,7 +65,8 @@ class TagFactory(factory.django.DjangoModelFactory):
 
 
 class QuestionFactory(factory.django.DjangoModelFactory):
-    """A published single-choice question; use the kind-specific factories for the others."""
+    """A published single-choice question without options (an incomplete key); use the
+    kind-specific factories for complete ones."""
 
     class Meta:
         model = Question
@@ -80,110 +79,87 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     status = Question.Status.PUBLISHED
     excerpt_start = 0
     excerpt_end = factory.LazyAttribute(lambda question: question.source_text.body.index(","))
+    key = factory.LazyFunction(lambda: {"options": []})
 
 
-class ChoiceFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Choice
-
-    question = factory.SubFactory(QuestionFactory)
-    text = factory.Sequence(lambda n: f"Choice {n}")
-    is_correct = False
-    position = factory.Sequence(lambda n: n)
-
-    class Params:
-        correct = factory.Trait(is_correct=True)
+def options_key(*options: tuple[str, bool]) -> dict:
+    """A choice question's key: (text, correct) per option, ids as the editor hands them out."""
+    ids = new_ids(len(options))
+    return {
+        "options": [
+            {"id": option_id, "text": text, "correct": correct, "feedback": ""}
+            for option_id, (text, correct) in zip(ids, options, strict=True)
+        ]
+    }
 
 
-class AcceptedAnswerFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = AcceptedAnswer
+def items_key(*texts: str) -> dict:
+    """An ordering question's key: the items in the correct order."""
+    return {
+        "items": [{"id": i, "text": t} for i, t in zip(new_ids(len(texts)), texts, strict=True)]
+    }
 
-    question = factory.SubFactory(QuestionFactory, kind=Question.Kind.SHORT_ANSWER)
-    text = "Lipetsk"
 
-
-class MatchPairFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = MatchPair
-
-    question = factory.SubFactory(QuestionFactory, kind=Question.Kind.MATCHING)
-    prompt = factory.Sequence(lambda n: f"Prompt {n}")
-    answer = factory.Sequence(lambda n: f"Answer {n}")
-    position = factory.Sequence(lambda n: n)
+def pairs_key(*pairs: tuple[str, str]) -> dict:
+    """A matching question's key: (prompt, answer) per pair, "" as prompt for a distractor."""
+    return {
+        "pairs": [
+            {"id": i, "prompt": prompt, "answer": answer}
+            for i, (prompt, answer) in zip(new_ids(len(pairs)), pairs, strict=True)
+        ]
+    }
 
 
 class SingleChoiceQuestionFactory(QuestionFactory):
     """Options "Lipetsk" (correct), "Volsk" and "Kazan"."""
 
-    @factory.post_generation
-    def options(self, create, extracted, **kwargs):
-        if create:
-            ChoiceFactory(question=self, text="Lipetsk", correct=True, position=1)
-            ChoiceFactory(question=self, text="Volsk", position=2)
-            ChoiceFactory(question=self, text="Kazan", position=3)
+    key = factory.LazyFunction(
+        lambda: options_key(("Lipetsk", True), ("Volsk", False), ("Kazan", False))
+    )
 
 
 class MultipleResponseQuestionFactory(QuestionFactory):
     """Correct: "Lipetsk" and "Volsk"; wrong: "Berlin" and "Paris"."""
 
     kind = Question.Kind.MULTIPLE_RESPONSE
-
-    @factory.post_generation
-    def options(self, create, extracted, **kwargs):
-        if create:
-            ChoiceFactory(question=self, text="Lipetsk", correct=True, position=1)
-            ChoiceFactory(question=self, text="Volsk", correct=True, position=2)
-            ChoiceFactory(question=self, text="Berlin", position=3)
-            ChoiceFactory(question=self, text="Paris", position=4)
+    key = factory.LazyFunction(
+        lambda: options_key(("Lipetsk", True), ("Volsk", True), ("Berlin", False), ("Paris", False))
+    )
 
 
 class TrueFalseQuestionFactory(QuestionFactory):
     kind = Question.Kind.TRUE_FALSE
-    statement_is_true = True
+    key = factory.LazyFunction(lambda: {"answer": True})
 
 
 class ShortAnswerQuestionFactory(QuestionFactory):
     """Accepts "Lipetsk" and "Lipezk"."""
 
     kind = Question.Kind.SHORT_ANSWER
-
-    @factory.post_generation
-    def answers(self, create, extracted, **kwargs):
-        if create:
-            AcceptedAnswerFactory(question=self, text="Lipetsk")
-            AcceptedAnswerFactory(question=self, text="Lipezk")
+    key = factory.LazyFunction(lambda: {"answers": ["Lipetsk", "Lipezk"]})
 
 
 class NumericQuestionFactory(QuestionFactory):
     kind = Question.Kind.NUMERIC
-    numeric_value = 1925
-    numeric_tolerance = 0
+    key = factory.LazyFunction(lambda: {"value": 1925, "tolerance": 0})
 
 
 class OrderingQuestionFactory(QuestionFactory):
     """Correct order: "Lipetsk", "Volsk", "Kazan"."""
 
     kind = Question.Kind.ORDERING
-
-    @factory.post_generation
-    def items(self, create, extracted, **kwargs):
-        if create:
-            for position, text in enumerate(["Lipetsk", "Volsk", "Kazan"], start=1):
-                ChoiceFactory(question=self, text=text, position=position)
+    key = factory.LazyFunction(lambda: items_key("Lipetsk", "Volsk", "Kazan"))
 
 
 class MatchingQuestionFactory(QuestionFactory):
     """aviation → Lipetsk, gas → Volsk, tank → Kazan, with the distractor "Moscow"."""
 
     kind = Question.Kind.MATCHING
-
-    @factory.post_generation
-    def pairs(self, create, extracted, **kwargs):
-        if create:
-            pairs = [("aviation", "Lipetsk"), ("gas", "Volsk"), ("tank", "Kazan"), ("", "Moscow")]
-            for position, (prompt, answer) in enumerate(pairs, start=1):
-                MatchPairFactory(question=self, prompt=prompt, answer=answer, position=position)
+    key = factory.LazyFunction(
+        lambda: pairs_key(
+            ("aviation", "Lipetsk"), ("gas", "Volsk"), ("tank", "Kazan"), ("", "Moscow")
+        )
+    )
 
 
 class QuizFactory(factory.django.DjangoModelFactory):
@@ -281,3 +257,38 @@ class QuestionDraftFactory(factory.django.DjangoModelFactory):
     )
     data = factory.LazyAttribute(lambda draft: {**draft.original, "explanation": ""})
     fingerprint = factory.Sequence(lambda n: f"draft-{n}")
+
+
+# Editing a key as an instructor would, for tests that change a question after students answered.
+
+
+def options_of(question: Question) -> list[tuple[str, bool]]:
+    """(text, correct) per option of a choice question, in the author's order."""
+    return [(option["text"], option["correct"]) for option in question.key["options"]]
+
+
+def mark_correct(question: Question, *texts: str) -> Question:
+    """Make exactly the options with these texts correct, and save the key."""
+    for option in question.key["options"]:
+        option["correct"] = option["text"] in texts
+    question.save(update_fields=["key"])
+    return question
+
+
+def rename_option(question: Question, old: str, new: str) -> Question:
+    """Reword an option (it keeps its id), and save the key."""
+    for entry in question.key.get("options", []) + question.key.get("items", []):
+        if entry["text"] == old:
+            entry["text"] = new
+    question.save(update_fields=["key"])
+    return question
+
+
+def add_option(question: Question, text: str, *, correct: bool = False) -> Question:
+    """Add an option at the end, and save the key."""
+    (option_id,) = new_ids(1, [option["id"] for option in question.key["options"]])
+    question.key["options"].append(
+        {"id": option_id, "text": text, "correct": correct, "feedback": ""}
+    )
+    question.save(update_fields=["key"])
+    return question

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -13,11 +15,10 @@ from tests.factories import (
     SingleChoiceQuestionFactory,
     SourceTextFactory,
     TrueFalseQuestionFactory,
+    options_of,
 )
 
 pytestmark = pytest.mark.django_db
-
-INLINE_PREFIXES = ("choices", "accepted_answers", "match_pairs")
 
 
 def inline_data(prefix: str, rows: list[dict]) -> dict:
@@ -33,30 +34,38 @@ def inline_data(prefix: str, rows: list[dict]) -> dict:
     return data
 
 
-def question_post(text: SourceText, *, excerpt: str, kind="single_choice", **inlines) -> dict:
+def rows_data(name: str, rows: list[dict], *, correct: int | None = None) -> dict:
+    """A key editor's rows as the form posts them; `correct`: the ticked radio's row."""
+    data = {f"{name}-count": str(len(rows))}
+    for index, row in enumerate(rows):
+        data.update({f"{name}-{index}-{column}": value for column, value in row.items()})
+    if correct is not None:
+        data[f"{name}-correct"] = str(correct)
+    return data
+
+
+def question_post(text: SourceText, *, excerpt: str, kind="single_choice", **key) -> dict:
     data = {
-        "source_text": str(text.pk),
         "kind": kind,
+        "source_text": str(text.pk),
         "prompt": "Where was the aviation school?",
         "explanation": "The first paragraph names it.",
         "default_points": "1",
         "status": "published",
         "excerpt": excerpt,
-        "statement_is_true": "unknown",
-        "numeric_value": "",
-        "numeric_tolerance": "0",
         "_save": "Save",
     }
-    for prefix in INLINE_PREFIXES:
-        data.update(inline_data(prefix, inlines.get(prefix, [])))
+    data.update(key)
     return data
 
 
-SINGLE_CHOICE_ROWS = [
-    {"text": "Lipetsk", "is_correct": "on", "position": "1"},
-    {"text": "Volsk", "position": "2"},
-    {"text": "Kazan", "position": "3"},
-]
+SINGLE_CHOICE_ROWS = rows_data(
+    "options", [{"text": "Lipetsk"}, {"text": "Volsk"}, {"text": "Kazan"}], correct=0
+)
+
+
+def add_url(kind: str = "single_choice") -> str:
+    return reverse("admin:quizzes_question_add") + f"?kind={kind}"
 
 
 @pytest.fixture
@@ -78,31 +87,46 @@ def test_instructor_opens_add_pages(instructor_client, model):
     assert response.status_code == 200
 
 
-def test_add_page_offers_every_kinds_inline(instructor_client):
-    """The kind is not known before saving, so every answer-key inline is on the add page."""
+def test_add_page_asks_for_the_kind_first(instructor_client):
+    """The kind decides the key's fields, so the add page offers the kinds before any form."""
     response = instructor_client.get(reverse("admin:quizzes_question_add"))
-    for prefix in INLINE_PREFIXES:
-        assert f'name="{prefix}-TOTAL_FORMS"' in response.text
-    assert 'name="statement_is_true"' in response.text
-    assert 'name="numeric_value"' in response.text
+    assert response.status_code == 200
+    for kind in Question.Kind:
+        assert f'href="?kind={kind.value}"' in response.text
+    assert 'name="prompt"' not in response.text
+
+
+@pytest.mark.parametrize(
+    ("kind", "present", "absent"),
+    [
+        ("single_choice", ['name="options-count"', 'name="options-correct"'], ["accepted_answers"]),
+        ("short_answer", ['name="accepted_answers"'], ['name="options-count"']),
+        ("true_false", ['name="statement_is_true"'], ['name="options-count"']),
+        ("numeric", ['name="numeric_value"', 'name="numeric_tolerance"'], ["statement_is_true"]),
+        ("matching", ['name="pairs-count"'], ['name="options-count"']),
+        ("ordering", ['name="items-count"'], ['name="pairs-count"']),
+    ],
+)
+def test_add_page_of_a_kind_shows_its_key_fields_only(instructor_client, kind, present, absent):
+    response = instructor_client.get(add_url(kind))
+    assert response.status_code == 200
+    for field in present:
+        assert field in response.text
+    for field in absent:
+        assert field not in response.text
 
 
 def test_add_question_with_excerpt_stores_offsets(instructor_client, instructor):
     text = SourceTextFactory()
     excerpt = "Lipetsk, an aviation school opened in 1925"
     response = instructor_client.post(
-        reverse("admin:quizzes_question_add"),
-        question_post(text, excerpt=excerpt, choices=SINGLE_CHOICE_ROWS),
+        add_url(), question_post(text, excerpt=excerpt, **SINGLE_CHOICE_ROWS)
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     question = Question.objects.get()
     assert text.body[question.excerpt_start : question.excerpt_end] == excerpt
     assert question.excerpt_start == text.body.index("Lipetsk")
-    assert [(c.text, c.is_correct) for c in question.choices.all()] == [
-        ("Lipetsk", True),
-        ("Volsk", False),
-        ("Kazan", False),
-    ]
+    assert options_of(question) == [("Lipetsk", True), ("Volsk", False), ("Kazan", False)]
     assert question.status == Question.Status.PUBLISHED
     assert question.key_problems() == []
 
@@ -112,8 +136,7 @@ def test_excerpt_pasted_with_crlf_line_ends_is_found(instructor_client):
     text = SourceTextFactory()
     excerpt = "opened in 1925.\r\n\r\nThe second paragraph"
     response = instructor_client.post(
-        reverse("admin:quizzes_question_add"),
-        question_post(text, excerpt=excerpt, choices=SINGLE_CHOICE_ROWS),
+        add_url(), question_post(text, excerpt=excerpt, **SINGLE_CHOICE_ROWS)
     )
     assert response.status_code == 302
     question = Question.objects.get()
@@ -130,8 +153,7 @@ def test_excerpt_pasted_with_crlf_line_ends_is_found(instructor_client):
 def test_wrong_excerpt_is_refused(instructor_client, excerpt, message):
     text = SourceTextFactory()
     response = instructor_client.post(
-        reverse("admin:quizzes_question_add"),
-        question_post(text, excerpt=excerpt, choices=SINGLE_CHOICE_ROWS),
+        add_url(), question_post(text, excerpt=excerpt, **SINGLE_CHOICE_ROWS)
     )
     assert response.status_code == 200
     assert message in str(response.context["adminform"].form.errors["excerpt"])
@@ -139,74 +161,116 @@ def test_wrong_excerpt_is_refused(instructor_client, excerpt, message):
     assert not Question.objects.exists()
 
 
-def test_rows_in_an_inline_of_another_kind_are_refused(instructor_client):
+def test_a_selected_excerpt_that_repeats_in_the_text_is_kept_by_its_offsets(instructor_client):
+    """Selected in the text, a repeated phrase comes with its offsets: no need to quote more."""
+    text = SourceTextFactory()
+    start = text.body.index("paragraph names", 10)
+    data = question_post(
+        text,
+        excerpt="paragraph names",
+        selected_start=str(start),
+        selected_end=str(start + len("paragraph names")),
+        **SINGLE_CHOICE_ROWS,
+    )
+    assert instructor_client.post(add_url(), data).status_code == 302
+    assert Question.objects.get().excerpt_start == start
+
+
+def test_only_the_kinds_own_key_is_stored(instructor_client):
+    """Fields of another kind sent along (a crafted post) are never read."""
     text = SourceTextFactory()
     data = question_post(
         text,
         excerpt="Lipetsk",
         kind="short_answer",
-        choices=SINGLE_CHOICE_ROWS,
-        accepted_answers=[{"text": "Lipetsk"}],
+        accepted_answers="Lipetsk\nLipezk",
+        **SINGLE_CHOICE_ROWS,
     )
-    response = instructor_client.post(reverse("admin:quizzes_question_add"), data)
+    response = instructor_client.post(add_url("short_answer"), data)
+    assert response.status_code == 302
+    assert Question.objects.get().key == {"answers": ["Lipetsk", "Lipezk"]}
+
+
+def test_publishing_a_broken_key_is_refused_with_the_reason(instructor_client):
+    """Never silently kept as a draft: the form says why it cannot be published yet."""
+    text = SourceTextFactory()
+    rows = rows_data("options", [{"text": "Volsk"}, {"text": "Kazan"}])
+    data = question_post(text, excerpt="Lipetsk", **rows)
+    response = instructor_client.post(add_url(), data)
     assert response.status_code == 200
-    assert "are only used by single choice, multiple response, ordering questions" in (
-        response.text
-    )
+    assert "exactly one correct option" in response.text
+    assert "cannot be published until its answer key is complete" in response.text
     assert not Question.objects.exists()
 
 
-def test_question_with_broken_key_is_kept_as_draft(instructor_client):
+def test_a_broken_key_saved_as_draft_says_why_and_publishes_once_fixed(instructor_client):
     text = SourceTextFactory()
-    data = question_post(text, excerpt="Lipetsk", choices=SINGLE_CHOICE_ROWS[1:])
-    response = instructor_client.post(reverse("admin:quizzes_question_add"), data, follow=True)
+    rows = rows_data("options", [{"text": "Volsk"}, {"text": "Kazan"}])
+    data = question_post(text, excerpt="Lipetsk", **rows) | {"status": "draft"}
+    response = instructor_client.post(add_url(), data, follow=True)
     question = Question.objects.get()
     assert question.status == Question.Status.DRAFT
     shown = [str(message) for message in response.context["messages"]]
+    assert any("until its answer key is complete" in message for message in shown)
     assert any("exactly one correct option" in message for message in shown)
-    assert any("kept as a draft" in message for message in shown)
+
+    change = reverse("admin:quizzes_question_change", args=[question.pk])
+    page = instructor_client.get(change)
+    assert "Draft until its answer key is complete" in page.text
+    ids = [option["id"] for option in question.key["options"]]
+    fixed = rows_data(
+        "options",
+        [{"id": ids[0], "text": "Volsk"}, {"id": ids[1], "text": "Kazan"}, {"text": "Lipetsk"}],
+        correct=2,
+    )
+    data = question_post(text, excerpt="Lipetsk", **fixed)
+    assert instructor_client.post(change, data).status_code == 302
+    question.refresh_from_db()
+    assert question.status == Question.Status.PUBLISHED
+    assert [option["id"] for option in question.key["options"]][:2] == ids
 
 
 def test_true_false_question_needs_its_answer(instructor_client):
     text = SourceTextFactory()
     data = question_post(text, excerpt="Lipetsk", kind="true_false")
-    response = instructor_client.post(reverse("admin:quizzes_question_add"), data)
+    response = instructor_client.post(add_url("true_false"), data)
     assert response.status_code == 200
     assert "Say whether the statement is true or false." in response.text
     data["statement_is_true"] = "true"
-    response = instructor_client.post(reverse("admin:quizzes_question_add"), data)
+    response = instructor_client.post(add_url("true_false"), data)
     assert response.status_code == 302
-    assert Question.objects.get().statement_is_true is True
+    assert Question.objects.get().key == {"answer": True}
 
 
 @pytest.mark.parametrize(
     ("factory", "present", "absent"),
     [
-        (SingleChoiceQuestionFactory, ["choices"], ["accepted_answers", "match_pairs"]),
-        (OrderingQuestionFactory, ["choices"], ["accepted_answers", "match_pairs"]),
-        (ShortAnswerQuestionFactory, ["accepted_answers"], ["choices", "match_pairs"]),
-        (MatchingQuestionFactory, ["match_pairs"], ["choices", "accepted_answers"]),
-        (TrueFalseQuestionFactory, [], list(INLINE_PREFIXES)),
-        (NumericQuestionFactory, [], list(INLINE_PREFIXES)),
+        (SingleChoiceQuestionFactory, ["options"], ["accepted_answers", "pairs", "items"]),
+        (OrderingQuestionFactory, ["items"], ["accepted_answers", "pairs", "options"]),
+        (ShortAnswerQuestionFactory, ["accepted_answers"], ["options", "pairs"]),
+        (MatchingQuestionFactory, ["pairs"], ["options", "accepted_answers"]),
+        (TrueFalseQuestionFactory, ["statement_is_true"], ["options", "accepted_answers"]),
+        (NumericQuestionFactory, ["numeric_value"], ["options", "statement_is_true"]),
     ],
 )
-def test_change_page_shows_the_kinds_inline_only(instructor_client, factory, present, absent):
+def test_change_page_shows_the_kinds_key_fields_only(instructor_client, factory, present, absent):
     question = factory()
     response = instructor_client.get(reverse("admin:quizzes_question_change", args=[question.pk]))
     assert response.status_code == 200
-    for prefix in present:
-        assert f'name="{prefix}-TOTAL_FORMS"' in response.text
-    for prefix in absent:
-        assert f'name="{prefix}-TOTAL_FORMS"' not in response.text
-    has_true_false = 'name="statement_is_true"' in response.text
-    assert has_true_false == (question.kind == Question.Kind.TRUE_FALSE)
-    assert ('name="numeric_value"' in response.text) == (question.kind == Question.Kind.NUMERIC)
+    names = set(re.findall(r'name="([a-z_]+?)(?:-count|-correct)?"', response.text))
+    for name in present:
+        assert name in names
+    for name in absent:
+        assert name not in names
 
 
-def test_ordering_inline_explains_position(instructor_client):
+def test_ordering_editor_explains_the_order(instructor_client):
     question = OrderingQuestionFactory()
     response = instructor_client.get(reverse("admin:quizzes_question_change", args=[question.pk]))
-    assert "position = the correct order" in response.text
+    assert "First item first" in response.text
+    assert (
+        response.text.index("Lipetsk") < response.text.index("Volsk") < response.text.index("Kazan")
+    )
 
 
 def test_change_page_shows_excerpt_in_its_paragraph(instructor_client):
@@ -228,7 +292,11 @@ def test_editing_the_excerpt_moves_the_offsets(instructor_client):
         "default_points": "1",
         "status": "published",
         "excerpt": "Volsk, a gas school",
-        **inline_data("choices", []),
+        **rows_data(
+            "options",
+            [{"id": o["id"], "text": o["text"]} for o in question.key["options"]],
+            correct=0,
+        ),
     }
     response = instructor_client.post(url, data)
     assert response.status_code == 302

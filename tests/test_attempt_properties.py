@@ -21,7 +21,7 @@ from hypothesis.stateful import (
     rule,
 )
 
-from quizzes import grading
+from quizzes import grading, kinds
 from quizzes.models import Accommodation, AnswerRefused, Attempt, Quiz
 from quizzes.starting import start_attempt
 from tests.factories import QuizFactory, UserFactory
@@ -106,7 +106,7 @@ class AttemptMachine(RuleBasedStateMachine):
         responses = {r.position: r for r in Attempt.objects.get(pk=attempt.pk).responses.all()}
         return sum(
             (
-                grading.marks(responses[pos].points, grading.grade(responses[pos].snapshot, ans))
+                grading.marks(responses[pos].points, kinds.grade(responses[pos].snapshot, ans))
                 for pos, (ans, _) in attempt.answers.items()
             ),
             Decimal(0),
@@ -216,7 +216,7 @@ class AttemptMachine(RuleBasedStateMachine):
                 # The score is the grade of the final answers, from the snapshots alone.
                 regraded = sum(
                     (
-                        grading.marks(r.points, grading.grade(r.snapshot, r.answer))
+                        grading.marks(r.points, kinds.grade(r.snapshot, r.answer))
                         for r in responses
                         if r.is_answered
                     ),

@@ -12,7 +12,6 @@ from quizzes.forms import answer_data
 from quizzes.models import Attempt, Quiz, Response
 from quizzes.starting import start_attempt
 from tests.factories import (
-    ChoiceFactory,
     MatchingQuestionFactory,
     MultipleResponseQuestionFactory,
     NumericQuestionFactory,
@@ -22,6 +21,8 @@ from tests.factories import (
     ShortAnswerQuestionFactory,
     SingleChoiceQuestionFactory,
     TrueFalseQuestionFactory,
+    add_option,
+    rename_option,
 )
 
 pytestmark = pytest.mark.django_db
@@ -218,7 +219,7 @@ def test_question_is_shown_from_the_snapshot_not_the_live_question(client, stude
     question = response_at(attempt, 1).question
     question.prompt = "Edited after the attempt started?"
     question.save()
-    question.choices.filter(text="Volsk").update(text="Edited option")
+    rename_option(question, "Volsk", "Edited option")
     client.force_login(student)
     html = client.get(question_url(attempt, 1)).text
     assert "Edited" not in html
@@ -361,7 +362,7 @@ def test_a_refused_answer_is_shown_as_sent_with_its_controls_marked_invalid(clie
 
 def test_option_texts_are_escaped_in_the_controls(client, student):
     question = SingleChoiceQuestionFactory()
-    ChoiceFactory(question=question, text='<b>bold</b> & "quoted"', position=4)
+    add_option(question, '<b>bold</b> & "quoted"')
     quiz = QuizFactory(source_text=question.source_text)
     QuizQuestionFactory(quiz=quiz, question=question, position=1)
     attempt = start_attempt(quiz=quiz, student=student)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from quizzes import drafting
 from quizzes.models import DraftDecision, Question, QuestionDraft, RestoredBlock, SourceText
 from quizzes.question_generator import boilerplate_blocks
-from tests.factories import QuestionDraftFactory, SourceTextFactory
+from tests.factories import QuestionDraftFactory, SourceTextFactory, options_of
 
 pytestmark = pytest.mark.django_db
 
@@ -345,8 +345,8 @@ def test_edit_then_accept_records_an_edit(teacher, hanse):
 
     question = Question.objects.get()
     assert question.prompt == "Which year? _____"
-    assert sorted(c.text for c in question.choices.all()) == ["1241", "1250", "1260", "1270"]
-    assert question.choices.get(is_correct=True).text == "1241"
+    assert sorted(text for text, _ in options_of(question)) == ["1241", "1250", "1260", "1270"]
+    assert [text for text, correct in options_of(question) if correct] == ["1241"]
     assert DraftDecision.objects.get().action == "edit"
     page = teacher.get(url("review_queue", hanse.slug))
     assert '<th scope="row">year-choice</th><td>0</td><td>1</td><td>0</td>' in page.text

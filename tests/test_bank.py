@@ -7,9 +7,6 @@ from django.conf import settings
 
 from quizzes import bank
 from quizzes.models import (
-    AcceptedAnswer,
-    Choice,
-    MatchPair,
     Question,
     Quiz,
     QuizQuestion,
@@ -28,7 +25,7 @@ needs_bank = pytest.mark.skipif(
 
 
 def row_counts() -> dict[str, int]:
-    models = [SourceText, Question, Choice, AcceptedAnswer, MatchPair, Tag, Quiz, QuizQuestion]
+    models = [SourceText, Question, Tag, Quiz, QuizQuestion]
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -136,10 +133,10 @@ def test_three_quizzes_practice_timed_and_whole_bank(rapallo):
 @needs_bank
 def test_reimport_changes_nothing(rapallo):
     before = row_counts()
-    choice_ids = set(Choice.objects.values_list("pk", flat=True))
+    keys = dict(Question.objects.values_list("pk", "key"))
     report = bank.import_bank(RAPALLO_BANK)
     assert row_counts() == before
-    assert set(Choice.objects.values_list("pk", flat=True)) == choice_ids
+    assert dict(Question.objects.values_list("pk", "key")) == keys  # option ids included
     assert report.questions_created == report.questions_updated == []
     assert not report.text_created and not report.quizzes_created
 
@@ -203,11 +200,11 @@ def test_small_bank_imports_every_field(tmp_path):
     assert report.questions_created == ["kazan-year", "schools"]
     year = Question.objects.get(bank_key="kazan-year")
     assert year.excerpt == "from 1929"
-    assert year.numeric_value == 1929
+    assert year.key["value"] == 1929
     assert year.status == Question.Status.PUBLISHED
     assert [tag.name for tag in year.tags.all()] == ["dates"]
     schools = Question.objects.get(bank_key="schools")
-    assert [(p.prompt, p.answer) for p in schools.match_pairs.all()] == [
+    assert [(p["prompt"], p["answer"]) for p in schools.key["pairs"]] == [
         ("Lipetsk", "aviation"),
         ("Kazan", "tanks"),
         ("", "gas"),
@@ -279,7 +276,7 @@ def test_changed_question_is_updated_in_place(tmp_path):
     report = bank.import_bank(write_bank(tmp_path, [numeric(value=1930)]))
     assert report.questions_updated == ["kazan-year"]
     assert Question.objects.get().pk == question.pk
-    assert Question.objects.get().numeric_value == 1930
+    assert Question.objects.get().key["value"] == 1930
 
 
 def test_answered_question_is_left_as_it_was(tmp_path):
@@ -290,7 +287,7 @@ def test_answered_question_is_left_as_it_was(tmp_path):
     report = bank.import_bank(write_bank(tmp_path, [numeric(value=1930)], quizzes))
     assert report.questions_kept == ["kazan-year"]
     assert "students have already answered them: kazan-year" in str(report)
-    assert Question.objects.get().numeric_value == 1929
+    assert Question.objects.get().key["value"] == 1929
 
 
 def test_body_edit_that_moves_a_kept_excerpt_is_refused(tmp_path):

@@ -99,23 +99,23 @@ def _valid_answer(snapshot: dict, answer) -> bool:
         return True
     kind = snapshot["kind"]
     options = [option["id"] for option in snapshot.get("options", [])]
-    if kind in (grading.SINGLE_CHOICE, grading.TRUE_FALSE):
+    if kind in ("single_choice", "true_false"):
         return answer in options
-    if kind == grading.MULTIPLE_RESPONSE:
+    if kind == "multiple_response":
         return (
             isinstance(answer, list)
             and len(set(answer)) == len(answer) <= len(options)
             and (set(answer) <= set(options))
         )
-    if kind == grading.ORDERING:
+    if kind == "ordering":
         return isinstance(answer, list) and sorted(answer) == sorted(options)
-    if kind == grading.MATCHING:
+    if kind == "matching":
         targets = {target["id"] for target in snapshot["targets"]}
         prompts = {prompt["id"] for prompt in snapshot["prompts"]}
         return (
             isinstance(answer, dict) and set(answer) == prompts and set(answer.values()) <= targets
         )
-    if kind == grading.NUMERIC:
+    if kind == "numeric":
         return isinstance(answer, str) and "\x00" not in answer and grading.parse_number(answer)
     return isinstance(answer, str) and "\x00" not in answer and 0 < len(answer) <= 200
 

@@ -1,10 +1,19 @@
-"""Grading rules, without a database."""
+"""Grading rules, without a database: the shared ones and each kind's."""
 
 from decimal import Decimal
 
 import pytest
 
-from quizzes import grading
+from quizzes import grading, kinds
+from quizzes.kinds import (
+    matching,
+    multiple_response,
+    numeric,
+    ordering,
+    short_answer,
+    single_choice,
+    true_false,
+)
 
 
 @pytest.mark.parametrize(
@@ -12,7 +21,7 @@ from quizzes import grading
     [("a", 1.0), ("b", 0.0), (None, 0.0), ("", 0.0)],
 )
 def test_single_choice(given, expected):
-    assert grading.grade_single_choice(correct="a", given=given) == expected
+    assert single_choice.grade_single_choice(correct="a", given=given) == expected
 
 
 @pytest.mark.parametrize(
@@ -29,13 +38,13 @@ def test_single_choice(given, expected):
 )
 def test_multiple_response_partial_credit_and_wrong_picks_cost(given, expected):
     assert (
-        grading.grade_multiple_response(correct={"a", "b"}, wrong={"c", "d"}, given=given)
+        multiple_response.grade_multiple_response(correct={"a", "b"}, wrong={"c", "d"}, given=given)
         == expected
     )
 
 
 def test_multiple_response_without_correct_options_scores_nothing():
-    assert grading.grade_multiple_response(correct=[], wrong=["c"], given=[]) == 0.0
+    assert multiple_response.grade_multiple_response(correct=[], wrong=["c"], given=[]) == 0.0
 
 
 @pytest.mark.parametrize(
@@ -43,7 +52,7 @@ def test_multiple_response_without_correct_options_scores_nothing():
     [(True, True, 1.0), (True, False, 0.0), (False, False, 1.0), (False, None, 0.0)],
 )
 def test_true_false(correct, given, expected):
-    assert grading.grade_true_false(correct=correct, given=given) == expected
+    assert true_false.grade_true_false(correct=correct, given=given) == expected
 
 
 @pytest.mark.parametrize(
@@ -64,12 +73,12 @@ def test_true_false(correct, given, expected):
 )
 def test_short_answer_ignores_case_space_and_surrounding_punctuation(given, expected):
     accepted = ["Lipetsk", "Treaty of Versailles"]
-    assert grading.grade_short_answer(accepted=accepted, given=given) == expected
+    assert short_answer.grade_short_answer(accepted=accepted, given=given) == expected
 
 
 def test_short_answer_keeps_inner_punctuation_significant():
-    assert grading.grade_short_answer(accepted=["U.S.A."], given="usa") == 0.0
-    assert grading.grade_short_answer(accepted=["U.S.A."], given="u.s.a") == 1.0
+    assert short_answer.grade_short_answer(accepted=["U.S.A."], given="usa") == 0.0
+    assert short_answer.grade_short_answer(accepted=["U.S.A."], given="u.s.a") == 1.0
 
 
 @pytest.mark.parametrize(
@@ -99,11 +108,11 @@ def test_parse_number(text, value):
     [(1922.0, 1.0), (1923.0, 1.0), (1921.0, 1.0), (1924.0, 0.0), (None, 0.0)],
 )
 def test_numeric_tolerance_is_inclusive(given, expected):
-    assert grading.grade_numeric(value=1922, tolerance=1, given=given) == expected
+    assert numeric.grade_numeric(value=1922, tolerance=1, given=given) == expected
 
 
 def test_numeric_float_noise_does_not_turn_a_right_answer_wrong():
-    assert grading.grade_numeric(value=0.3, tolerance=0, given=0.1 + 0.2) == 1.0
+    assert numeric.grade_numeric(value=0.3, tolerance=0, given=0.1 + 0.2) == 1.0
 
 
 @pytest.mark.parametrize(
@@ -119,11 +128,11 @@ def test_numeric_float_noise_does_not_turn_a_right_answer_wrong():
     ],
 )
 def test_ordering_credits_pairs_in_the_right_relative_order(given, expected):
-    assert grading.grade_ordering(correct=["a", "b", "c"], given=given) == pytest.approx(expected)
+    assert ordering.grade_ordering(correct=["a", "b", "c"], given=given) == pytest.approx(expected)
 
 
 def test_ordering_of_one_item():
-    assert grading.grade_ordering(correct=["a"], given=["a"]) == 1.0
+    assert ordering.grade_ordering(correct=["a"], given=["a"]) == 1.0
 
 
 @pytest.mark.parametrize(
@@ -138,30 +147,30 @@ def test_ordering_of_one_item():
 )
 def test_matching(given, expected):
     correct = {"1": "x", "2": "y", "3": "z"}
-    assert grading.grade_matching(correct=correct, given=given) == pytest.approx(expected)
+    assert matching.grade_matching(correct=correct, given=given) == pytest.approx(expected)
 
 
 def test_grade_dispatches_on_the_snapshot_kind():
     options = [{"id": "1", "text": "A"}, {"id": "2", "text": "B"}, {"id": "3", "text": "C"}]
-    assert grading.grade({"kind": "single_choice", "correct": ["2"]}, "2") == 1.0
+    assert kinds.grade({"kind": "single_choice", "correct": ["2"]}, "2") == 1.0
     assert (
-        grading.grade(
+        kinds.grade(
             {"kind": "multiple_response", "options": options, "correct": ["1", "2"]}, ["1", "3"]
         )
         == 0.0
     )
-    assert grading.grade({"kind": "true_false", "correct": ["false"]}, "false") == 1.0
-    assert grading.grade({"kind": "short_answer", "accepted": ["Kazan"]}, "kazan ") == 1.0
-    assert grading.grade({"kind": "numeric", "value": 54, "tolerance": 0}, "54") == 1.0
-    assert grading.grade({"kind": "numeric", "value": 54, "tolerance": 0}, "fifty") == 0.0
-    assert grading.grade({"kind": "ordering", "correct": ["1", "2"]}, ["1", "2"]) == 1.0
-    assert grading.grade({"kind": "matching", "matches": {"1": "1"}}, {"1": "1"}) == 1.0
-    assert grading.grade({"kind": "numeric", "value": 1, "tolerance": 0}, None) == 0.0
+    assert kinds.grade({"kind": "true_false", "correct": ["false"]}, "false") == 1.0
+    assert kinds.grade({"kind": "short_answer", "accepted": ["Kazan"]}, "kazan ") == 1.0
+    assert kinds.grade({"kind": "numeric", "value": 54, "tolerance": 0}, "54") == 1.0
+    assert kinds.grade({"kind": "numeric", "value": 54, "tolerance": 0}, "fifty") == 0.0
+    assert kinds.grade({"kind": "ordering", "correct": ["1", "2"]}, ["1", "2"]) == 1.0
+    assert kinds.grade({"kind": "matching", "matches": {"1": "1"}}, {"1": "1"}) == 1.0
+    assert kinds.grade({"kind": "numeric", "value": 1, "tolerance": 0}, None) == 0.0
 
 
 def test_grade_rejects_unknown_kinds():
     with pytest.raises(ValueError, match="essay"):
-        grading.grade({"kind": "essay"}, "text")
+        kinds.grade({"kind": "essay"}, "text")
 
 
 @pytest.mark.parametrize(

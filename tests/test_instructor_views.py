@@ -5,9 +5,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from quizzes.models import Attempt, Choice, Regrade, RegradedResponse
+from quizzes.models import Attempt, Regrade, RegradedResponse
 from quizzes.simulation import simulate_class
-from tests.factories import QuizFactory
+from tests.factories import QuizFactory, mark_correct
 
 pytestmark = pytest.mark.django_db
 
@@ -98,14 +98,14 @@ def _class_of(size, seed):
 
 
 # Session, user, two permission lookups, the quiz; then the report's own queries: the gradebook
-# one (attempts), item analysis and heatmap four (questions, their options, attempts, responses).
+# one (attempts), item analysis and heatmap three (questions with their keys, attempts, responses).
 REPORT_PAGES = [
     ("quizzes:gradebook", {}, 6),
     ("quizzes:gradebook", HTMX, 6),
-    ("quizzes:item_analysis", {}, 9),
-    ("quizzes:item_analysis", HTMX, 9),
-    ("quizzes:text_heatmap", {}, 9),
-    ("quizzes:text_heatmap", HTMX, 9),
+    ("quizzes:item_analysis", {}, 8),
+    ("quizzes:item_analysis", HTMX, 8),
+    ("quizzes:text_heatmap", {}, 8),
+    ("quizzes:text_heatmap", HTMX, 8),
 ]
 
 
@@ -201,9 +201,7 @@ def test_item_analysis_flags_a_wrong_key(client, instructor, quiz):
     """Move the key of question 1 to an option the abler students avoid: it gets flagged."""
     simulate_class(quiz=quiz, students=30, seed=3)
     slot = quiz.quiz_questions.first()
-    Choice.objects.filter(question=slot.question).update(is_correct=False)
-    wrong = Choice.objects.filter(question=slot.question).order_by("position").last()
-    Choice.objects.filter(pk=wrong.pk).update(is_correct=True)
+    mark_correct(slot.question, slot.question.key["options"][-1]["text"])
     client.force_login(instructor)
     url = reverse("quizzes:regrade_quiz", args=[quiz.slug])
     client.post(url, {"mode": "current_key", "action": "apply", "question": slot.question_id})
@@ -256,8 +254,7 @@ def test_attempt_review_shows_every_response(client, instructor, taught):
 def _rekey_first_question(quiz):
     """Make option 2 ("Volsk") the key of the quiz's first question."""
     question = quiz.quiz_questions.first().question
-    Choice.objects.filter(question=question).update(is_correct=False)
-    Choice.objects.filter(question=question, text="Volsk").update(is_correct=True)
+    mark_correct(question, "Volsk")
     return question
 
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 from quizzes.models import AnswerRefused, Attempt, AttemptNotAllowed, Question, Response
 from quizzes.starting import start_attempt
 from tests.factories import (
-    ChoiceFactory,
     MatchingQuestionFactory,
     OrderingQuestionFactory,
     QuizFactory,
@@ -19,6 +18,8 @@ from tests.factories import (
     ShortAnswerQuestionFactory,
     SingleChoiceQuestionFactory,
     SourceTextFactory,
+    add_option,
+    mark_correct,
 )
 
 pytestmark = pytest.mark.django_db
@@ -160,8 +161,8 @@ def test_editing_a_question_never_changes_a_started_attempt(quiz, student):
     question = response.question
     question.prompt = "Rewritten"
     question.save()
-    question.choices.update(is_correct=False)
-    ChoiceFactory(question=question, text="New key", correct=True)
+    mark_correct(question)
+    add_option(question, "New key", correct=True)
     attempt.finish()
     response.refresh_from_db()
     assert response.snapshot["prompt"] != "Rewritten"
@@ -195,10 +196,9 @@ def test_matching_snapshot_keeps_distractors_as_targets_only():
 def test_key_problems_name_what_is_wrong():
     question = SingleChoiceQuestionFactory()
     assert question.key_problems() == []
-    question.choices.update(is_correct=True)
+    mark_correct(question, "Lipetsk", "Volsk", "Kazan")
     assert "exactly one correct option" in " ".join(question.key_problems())
-    short = ShortAnswerQuestionFactory()
-    short.accepted_answers.all().delete()
+    short = ShortAnswerQuestionFactory(key={"answers": []})
     assert short.key_problems() == ["A short-answer question needs an accepted answer."]
 
 

@@ -19,8 +19,6 @@ from quizzes.forms import answer_data
 from quizzes.models import Attempt, Question, QuestionDraft, Quiz, Response
 from quizzes.starting import start_attempt
 from tests.factories import (
-    AcceptedAnswerFactory,
-    ChoiceFactory,
     InstructorFactory,
     MatchingQuestionFactory,
     MultipleResponseQuestionFactory,
@@ -34,6 +32,7 @@ from tests.factories import (
     SourceTextFactory,
     TrueFalseQuestionFactory,
     UserFactory,
+    options_key,
 )
 from tests.test_authorization_matrix import DONE, INSTRUCTOR, MATRIX, OWNER
 from tests.test_authorization_matrix import world as world_fixture
@@ -55,12 +54,11 @@ SECRET_NUMBER = 739182
 def _question(kind: str, text) -> Question:
     fields = {"source_text": text, "explanation": SECRET_EXPLANATION}
     if kind == "short_answer":
-        question = QuestionFactory(kind=Question.Kind.SHORT_ANSWER, **fields)
-        for accepted in SECRET_ACCEPTED:
-            AcceptedAnswerFactory(question=question, text=accepted)
-        return question
+        return QuestionFactory(
+            kind=Question.Kind.SHORT_ANSWER, key={"answers": list(SECRET_ACCEPTED)}, **fields
+        )
     if kind == "numeric":
-        return NumericQuestionFactory(numeric_value=SECRET_NUMBER, **fields)
+        return NumericQuestionFactory(key={"value": SECRET_NUMBER, "tolerance": 0}, **fields)
     factory = {
         "single_choice": SingleChoiceQuestionFactory,
         "multiple_response": MultipleResponseQuestionFactory,
@@ -532,9 +530,12 @@ def evil_world(student):
     quiz = QuizFactory(
         title=f"Quiz {EVIL}", description=EVIL, source_text=text, feedback=Quiz.Feedback.DEFERRED
     )
-    question = QuestionFactory(source_text=text, prompt=f"Prompt {EVIL}", explanation=EVIL)
-    ChoiceFactory(question=question, text=f"Right {EVIL}", correct=True, position=1)
-    ChoiceFactory(question=question, text="Wrong", position=2)
+    question = QuestionFactory(
+        source_text=text,
+        prompt=f"Prompt {EVIL}",
+        explanation=EVIL,
+        key=options_key((f"Right {EVIL}", True), ("Wrong", False)),
+    )
     QuizQuestionFactory(quiz=quiz, question=question, position=1)
     QuestionDraftFactory(source_text=text, prompt=f"Draft {EVIL}")
     finished = start_attempt(quiz=quiz, student=student)

@@ -10,20 +10,17 @@ from quizzes.models.attempts import (
     responses_shown,
 )
 from quizzes.models.drafts import DraftDecision, QuestionDraft, RestoredBlock
-from quizzes.models.questions import AcceptedAnswer, Choice, MatchPair, Question
+from quizzes.models.questions import Question
 from quizzes.models.quizzes import Quiz, QuizQuestion
 from quizzes.models.regrades import Regrade, RegradedResponse
 from quizzes.models.texts import SourceText, Tag
 
 __all__ = [
-    "AcceptedAnswer",
     "Accommodation",
     "AnswerRefused",
     "Attempt",
     "AttemptNotAllowed",
-    "Choice",
     "DraftDecision",
-    "MatchPair",
     "Question",
     "QuestionDraft",
     "Quiz",

@@ -10,7 +10,7 @@ from django.db.models import ExpressionWrapper, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes import grading
+from quizzes import grading, kinds
 from quizzes.models.questions import Question
 from quizzes.models.quizzes import Quiz
 from quizzes.prepared import Param, PreparedQuery, PreparedUpdate
@@ -369,7 +369,7 @@ class Response(models.Model):
             # The server's clock stands in, made to rise past the version this save replaces:
             # two saves within one millisecond must not make the second look stale.
             seq = max(int(moment.timestamp() * 1000), self.answer_seq + 1)
-        marks = grading.marks(self.points, grading.grade(self.snapshot, answer))
+        marks = grading.marks(self.points, kinds.grade(self.snapshot, answer))
         with transaction.atomic():
             # Locking the attempt orders this save against finish(): it lands before grading
             # or finds the attempt closed.

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from quizzes import drafting
+from quizzes import drafting, kinds
 from quizzes.authoring_forms import (
     AcceptForm,
     AddTextForm,
@@ -24,7 +24,7 @@ from quizzes.authoring_forms import (
     RejectForm,
     RestoreForm,
 )
-from quizzes.models import Question, QuestionDraft, SourceText
+from quizzes.models import QuestionDraft, SourceText
 from quizzes.permissions import is_instructor
 from quizzes.question_generator import boilerplate_blocks
 from quizzes.views import redirect_page
@@ -56,10 +56,13 @@ def _queue_url(text: SourceText, query: str = "", draft: QuestionDraft | None = 
 
 
 def _quote(draft: QuestionDraft, body: str) -> None:
-    """Split the draft's sentence around its key, for the card's highlighted quotation."""
+    """Split the draft's sentence around its key, for the card's highlighted quotation, and
+    summarise the key it proposes."""
+    kind = kinds.get(draft.kind)
+    draft.summary = kind.key_summary(kind.key_from_draft(draft.data))
     start, end = draft.source_start, draft.source_end
     key_start, key_end = draft.answer_start, draft.answer_end
-    if draft.kind == Question.Kind.ORDERING:  # its key is the whole passage
+    if kind.draft_keys_passage:
         key_start = key_end = start
     draft.before = body[start:key_start]
     draft.key_text = body[key_start:key_end]
@@ -130,7 +133,7 @@ def segments(body: str, drafts, skipped: list[tuple[int, int]]) -> list[Segment]
     for draft in drafts:
         events.setdefault(draft.source_start, []).append(("sentence", +1, None))
         events.setdefault(draft.source_end, []).append(("sentence", -1, None))
-        if draft.kind != Question.Kind.ORDERING:
+        if not kinds.get(draft.kind).draft_keys_passage:
             events.setdefault(draft.answer_start, []).append(("key", +1, draft.pk))
             events.setdefault(draft.answer_end, []).append(("key", -1, draft.pk))
     for start, end in skipped:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url, replace_url
 
-from quizzes import review
+from quizzes import kinds, review
 from quizzes.forms import FlagForm, SaveForm, SignupForm, answer_form
 from quizzes.models import (
     Accommodation,
@@ -295,9 +295,11 @@ def _closed_attempt(
     return None
 
 
-def _answer_controls(form) -> dict:
+def _answer_controls(form, kind) -> dict:
     return {
-        "answer_layout": form.layout,
+        "answer_template": kind.answer_template,
+        "answer_hint": form.hint,
+        "answer_label_prefix": form.label_prefix_hidden,
         "answer_controls": form.controls(),
         "answer_errors": form.error_summary(),
     }
@@ -342,7 +344,7 @@ def _render_question(
         "finish_url": reverse_cached("quizzes:finish_attempt", attempt.pk),
         # The answer form as plain values: looking names up on a Form in a template first
         # tries it as a field name, and each miss raised and formatted a KeyError.
-        **_answer_controls(form or answer_form(response)),
+        **_answer_controls(form or answer_form(response), kinds.of(response.snapshot)),
         "immediate": immediate,
         # Autosave only where an answer may change: with feedback, saving locks the answer.
         "autosave": not immediate and not locked,
