@@ -45,6 +45,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -r quizzes quizsite -lll
+	DJANGO_DEBUG=1 $(BIN)/mypy quizzes/kinds quizzes/grading.py quizzes/statistics.py quizzes/passages.py
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: $(VENV)/.installed

@@ -24,7 +24,7 @@ class ExcerptError(ValueError):
 
 def paragraphs(body: str) -> list[Paragraph]:
     """The paragraphs of a text (separated by blank lines), numbered from 1, with their spans."""
-    result = []
+    result: list[Paragraph] = []
     start = 0
     for match in [*_PARAGRAPH_BREAK.finditer(body), None]:
         end = match.start() if match else len(body)

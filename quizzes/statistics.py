@@ -172,7 +172,7 @@ def analyse(
         cov_t = covs_with_total[p]
         guess = random_guesses[p] if random_guesses is not None else None
         index = efficiency = None
-        if spread:
+        if spread and var_x is not None:
             # The rest of the test, X = T - x, centred (its mean is mean T - mean x).
             centred_rest = list(map(sub, centred_totals, centred[p]))
             cov_rest = _centred_product(centred[p], centred_rest) / spread
@@ -213,7 +213,7 @@ def quiz_stats(
     s, count = len(totals), len(item_variances)
     average = mean(totals)
     k2 = skewness = kurtosis = cic = error_ratio = standard_error = sd = None
-    if s > 1:
+    if s > 1 and average is not None:
         m2 = math.fsum((t - average) ** 2 for t in totals) / s
         k2 = s * m2 / (s - 1)
         sd = math.sqrt(k2)
@@ -225,8 +225,9 @@ def quiz_stats(
             m4 = math.fsum((t - average) ** 4 for t in totals) / s
             k4 = s * s * ((s + 1) * m4 - 3 * (s - 1) * m2 * m2) / ((s - 1) * (s - 2) * (s - 3))
             kurtosis = _ratio(k4, k2 * k2)
-        if count > 1 and all(v is not None for v in item_variances):
-            share = _ratio(math.fsum(item_variances), k2)
+        known = [variance for variance in item_variances if variance is not None]
+        if count > 1 and len(known) == count:
+            share = _ratio(math.fsum(known), k2)
             if share is not None:
                 cic = 100 * count / (count - 1) * (1 - share)
                 error_ratio = 100 * math.sqrt(max(1 - cic / 100, 0.0))
@@ -301,7 +302,7 @@ class DistractorTable:
 def distractors(
     *,
     totals: Sequence[float],
-    picks: Sequence[Iterable[Hashable] | None],
+    picks: Sequence[Sequence[Hashable] | None],
     options: Sequence[tuple[Hashable, str]],
     correct: Iterable[Hashable] = (),
 ) -> DistractorTable:
@@ -313,7 +314,7 @@ def distractors(
         raise ValueError("One pick per attempt.")
     top, bottom = top_and_bottom(totals)
     groups = ["top" if i in top else "bottom" if i in bottom else "" for i in range(len(totals))]
-    counts: Counter = Counter()
+    counts: Counter[tuple[Hashable, str]] = Counter()
     unanswered = 0
     for chosen, group in zip(picks, groups, strict=True):
         if chosen is None:
@@ -321,7 +322,9 @@ def distractors(
             continue
         for key in chosen if len(chosen) < 2 else set(chosen):
             counts[key, group] += 1
-    overall, in_top, in_bottom = Counter(), Counter(), Counter()
+    overall: Counter[Hashable] = Counter()
+    in_top: Counter[Hashable] = Counter()
+    in_bottom: Counter[Hashable] = Counter()
     for (key, group), count in counts.items():
         overall[key] += count
         if group == "top":

@@ -119,7 +119,9 @@ class AnswerForm(forms.Form):
 
     def error_summary(self) -> list[str]:
         """Each distinct error once: every empty select of a matching question says the same."""
-        return list(dict.fromkeys(message for errors in self.errors.values() for message in errors))
+        return list(
+            dict.fromkeys(str(message) for errors in self.errors.values() for message in errors)
+        )
 
 
 class ChoiceAnswerForm(AnswerForm):

@@ -201,5 +201,5 @@ class LinesField(forms.CharField):
             return "\n".join(str(item) for item in value)
         return value
 
-    def clean(self, value: Any) -> list[str]:  # type: ignore[override]
+    def clean(self, value: Any) -> list[str]:
         return lines(super().clean(value) or "")

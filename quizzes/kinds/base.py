@@ -117,7 +117,7 @@ def ids_by_text(
     return result
 
 
-def merge_by_id(old: list[dict], live: list[dict]) -> list[dict]:
+def merge_by_id(old: list[dict[str, Any]], live: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Old display order with current wording, then new entries; deleted ones stay."""
     live_by_id = {entry["id"]: entry for entry in live}
     merged = [live_by_id.get(entry["id"], entry) for entry in old]

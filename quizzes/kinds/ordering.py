@@ -98,7 +98,7 @@ class OrderingAnswerForm(AnswerForm):
     @staticmethod
     def data_for(snapshot: Mapping[str, Any], answer: Any) -> dict[str, Any]:
         return {
-            token_of(snapshot["options"], "item_", item_id): str(position)
+            str(token_of(snapshot["options"], "item_", item_id)): str(position)
             for position, item_id in enumerate(answer, start=1)
         }
 
