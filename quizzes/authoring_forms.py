@@ -1,13 +1,15 @@
 """Forms of the authoring pages: texts, questions of each kind, and reviewing drafts."""
 
+from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.text import slugify
 
 from quizzes import drafting, kinds, passages
-from quizzes.models import Question, QuestionDraft, SourceText
+from quizzes.models import Question, QuestionDraft, Quiz, RandomDraw, SourceText, Tag
 from quizzes.question_generator import boilerplate_blocks
 
 # Adding a text
@@ -131,6 +133,13 @@ class AcceptForm(forms.Form):
         initial=Question.Status.PUBLISHED,
         required=False,
     )
+    quiz = forms.ModelChoiceField(
+        queryset=Quiz.objects.order_by("title"),
+        required=False,
+        empty_label="(no quiz)",
+        label="and add to",
+        to_field_name="slug",
+    )
 
     def clean_status(self):
         return self.cleaned_data["status"] or Question.Status.PUBLISHED
@@ -242,6 +251,8 @@ class QuestionForm(forms.ModelForm):
             self.initial.setdefault(name, value)
         self.key_field_names = list(self.kind.key_fields())
         self.key_problems: list[str] = []
+        # The choices need titles, not bodies (up to 2 MB each); the chosen one's is read later.
+        self.fields["source_text"].queryset = SourceText.objects.only("pk", "title", "slug")
 
     def key_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.key_field_names]
@@ -279,7 +290,15 @@ class QuestionForm(forms.ModelForm):
         self, body: str, excerpt: str, cleaned: dict[str, Any]
     ) -> tuple[int, int] | None:
         start, end = cleaned.get("selected_start"), cleaned.get("selected_end")
-        if start is not None and end is not None and body[start:end] == excerpt:
+        # A selection is read by the browser, which may fold its line breaks: the offsets stand
+        # when they mark the same words.
+        if (
+            start is not None
+            and end is not None
+            and start < end <= len(body)
+            and body[start:end].split() == excerpt.split()
+        ):
+            cleaned["excerpt"] = body[start:end]
             return start, end
         try:
             return passages.locate_excerpt(body, excerpt)
@@ -291,3 +310,228 @@ class QuestionForm(forms.ModelForm):
     def key_changed(self) -> bool:
         """Whether saving changes what the key says (answers already given may need a regrade)."""
         return bool(self.old_key) and not self.kind.same_key(self.old_key, self.instance.key)
+
+
+class QuestionEditorForm(QuestionForm):
+    """The question editor's form under /teach/: tags typed as words, the text's picker."""
+
+    tag_names = forms.CharField(
+        label="Tags",
+        required=False,
+        max_length=500,
+        help_text="Separated by commas, e.g. dates, people. New tags are made as needed.",
+    )
+
+    class Meta(QuestionForm.Meta):
+        fields = ["source_text", "prompt", "explanation", "default_points", "status"]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            names = [tag.name for tag in self.instance.tags.all()]
+            self.initial.setdefault("tag_names", ", ".join(names))
+        # Choosing the text shows it beside the form, to select the excerpt in.
+        self.fields["source_text"].widget.attrs.update(
+            {
+                "hx-get": reverse("quizzes:text_picker"),
+                "hx-target": "#text-picker",
+                "hx-swap": "outerHTML",
+            }
+        )
+
+    def clean_tag_names(self) -> list[str]:
+        names: dict[str, str] = {}
+        for name in self.cleaned_data["tag_names"].split(","):
+            name = " ".join(name.split())
+            if len(name) > 50:
+                raise forms.ValidationError(f"“{name[:20]}…”: a tag has at most 50 characters.")
+            if name:
+                names.setdefault(name.casefold(), name)
+        return list(names.values())
+
+    def save(self, commit: bool = True) -> Question:
+        question = super().save(commit=commit)
+        if commit:
+            question.tags.set([tag_named(name) for name in self.cleaned_data["tag_names"]])
+        return question
+
+
+def tag_named(name: str) -> Tag:
+    """The tag of this name whatever its case ("Dates" is "dates"), made if there is none."""
+    return Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
+
+
+class QuestionFilterForm(forms.Form):
+    """Search and filter the question bank (a GET form: it works without JavaScript)."""
+
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    text = forms.ModelChoiceField(
+        # Not the bodies (up to 2 MB each): a choice needs the title and slug.
+        queryset=SourceText.objects.only("pk", "title", "slug").order_by("title"),
+        required=False,
+        empty_label="Any text",
+        to_field_name="slug",
+    )
+    paragraph = forms.IntegerField(
+        label="Paragraph", required=False, min_value=1, max_value=100_000, help_text="Of the text."
+    )
+    kind = forms.ChoiceField(required=False)
+    tag = forms.ModelChoiceField(
+        queryset=Tag.objects.all(), required=False, empty_label="Any tag", to_field_name="name"
+    )
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *Question.Status.choices]
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "Any kind"), *kinds.choices()]
+
+    def filter(self, questions: Any) -> Any:
+        """The questions matching the filters (all of them when the form is empty or invalid)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("q"):
+            questions = questions.filter(prompt__icontains=data["q"])
+        if data.get("text"):
+            text = data["text"]
+            questions = questions.filter(source_text=text)
+            number = data.get("paragraph")
+            if number:
+                paragraphs = text.paragraphs()
+                if number > len(paragraphs):
+                    return questions.none()
+                paragraph = paragraphs[number - 1]
+                questions = questions.filter(
+                    excerpt_start__gte=paragraph.start, excerpt_end__lte=paragraph.end
+                )
+        if data.get("kind"):
+            questions = questions.filter(kind=data["kind"])
+        if data.get("tag"):
+            questions = questions.filter(tags=data["tag"])
+        if data.get("status"):
+            questions = questions.filter(status=data["status"])
+        return questions
+
+
+# Quizzes
+
+
+class QuizSettingsForm(forms.ModelForm):
+    """A quiz's settings: what it is, when it is open, how it is timed, graded and shown."""
+
+    slug = forms.SlugField(
+        max_length=80, required=False, help_text="The quiz's address; empty: made from the title."
+    )
+
+    class Meta:
+        model = Quiz
+        fields = [
+            "title",
+            "slug",
+            "description",
+            "source_text",
+            "is_published",
+            "opens_at",
+            "closes_at",
+            "time_limit_minutes",
+            "overdue_handling",
+            "grace_period_minutes",
+            "attempts_allowed",
+            "grading_method",
+            "feedback",
+            "pass_mark",
+            "shuffle_questions",
+            "shuffle_options",
+            "text_during_quiz",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "opens_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "closes_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+        }
+        help_texts = {
+            "source_text": "The text students may read during the quiz (if allowed below).",
+            "is_published": "Students see a published quiz while it is open.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["source_text"].queryset = SourceText.objects.only("pk", "title", "slug")
+
+    def clean_slug(self) -> str:
+        slug: str = self.cleaned_data["slug"]
+        if slug == "new":
+            raise forms.ValidationError("“new” is taken by the page that makes a new quiz.")
+        return slug
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("slug") and cleaned.get("title") and "slug" not in self.errors:
+            base = slugify(cleaned["title"])[:70] or "quiz"
+            base = "new-quiz" if base == "new" else base
+            slug, number = base, 2
+            while Quiz.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
+                slug, number = f"{base}-{number}", number + 1
+            cleaned["slug"] = slug
+            self.instance.slug = slug
+        return cleaned
+
+
+class AddQuestionForm(forms.Form):
+    """A question of the bank to add to a quiz (at its end)."""
+
+    question = forms.ModelChoiceField(
+        queryset=Question.objects.exclude(status=Question.Status.RETIRED),
+        error_messages={"invalid_choice": "That question is not in the bank (or is retired)."},
+    )
+
+
+class RandomDrawForm(forms.ModelForm):
+    """N questions drawn at random per attempt, from a tag or a text (or a paragraph of it)."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["source_text"].queryset = SourceText.objects.only("pk", "title", "slug")
+
+    class Meta:
+        model = RandomDraw
+        fields = ["count", "tag", "source_text", "paragraph", "points"]
+        labels = {"source_text": "Text", "tag": "Tag"}
+
+
+class SlotForm(forms.Form):
+    """What to do with one slot of a quiz: move it, remove it, or set its marks."""
+
+    action = forms.ChoiceField(
+        choices=[
+            ("up", "Move up"),
+            ("down", "Move down"),
+            ("remove", "Remove"),
+            ("points", "Marks"),
+        ]
+    )
+    points = forms.DecimalField(
+        required=False, min_value=Decimal("0.01"), max_digits=6, decimal_places=2, label="Marks"
+    )
+
+
+class SlotOrderForm(forms.Form):
+    """Every slot of a quiz in its new order (the builder's drag and drop)."""
+
+    order = forms.CharField(max_length=10_000)
+
+    def __init__(self, *args: Any, slots: list[str], **kwargs: Any):
+        self.slots = slots
+        super().__init__(*args, **kwargs)
+
+    def clean_order(self) -> list[str]:
+        order = [item.strip() for item in self.cleaned_data["order"].split(",") if item.strip()]
+        if sorted(order) != sorted(self.slots) or len(set(order)) != len(order):
+            raise forms.ValidationError(
+                "The quiz changed while you were ordering it: reload the page and try again."
+            )
+        return order

@@ -13,6 +13,7 @@ MENU = {
     "my_scores": "quizzes:my_scores",
     "course_overview": "quizzes:course_overview",
     "text_list": "quizzes:text_list",
+    "question_bank": "quizzes:question_bank",
     "admin": "admin:index",
     "password_change": "password_change",
     "logout": "logout",
@@ -37,6 +38,8 @@ def menu_links(request: HttpRequest) -> dict:
     section = (
         "texts"
         if route.startswith("teach/texts/")
+        else "questions"
+        if route.startswith("teach/questions/")
         else "teach"
         if route.startswith("teach/")
         else ""

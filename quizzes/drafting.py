@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from quizzes import kinds
+from quizzes import building, kinds
 from quizzes.models import (
     DraftDecision,
     Question,
@@ -193,9 +193,10 @@ KEY_FIELDS = (
 
 @transaction.atomic
 def accept_draft(
-    draft: QuestionDraft, *, user, status: str = Question.Status.PUBLISHED
+    draft: QuestionDraft, *, user, status: str = Question.Status.PUBLISHED, quiz=None
 ) -> Question:
-    """Turn a pending draft into a bank question with its answer key; ValidationError if unusable.
+    """Turn a pending draft into a bank question with its answer key (and add it at the end of
+    `quiz`, if given); ValidationError if unusable.
 
     The excerpt is the draft's sentence (for matching and ordering, the sentences it spans): the
     passage a student is sent back to must read as a whole, and the key alone ("1922") does not.
@@ -219,6 +220,8 @@ def accept_draft(
     if problems:
         raise ValidationError(problems)
     question.save()
+    if quiz is not None:
+        building.add_question(quiz, question)
     draft.status, draft.question = QuestionDraft.Status.ACCEPTED, question
     draft.save(update_fields=["status", "question", "updated_at"])
     action = DraftDecision.Action.EDIT if draft.edited else DraftDecision.Action.ACCEPT
@@ -237,12 +240,14 @@ def reject_draft(draft: QuestionDraft, *, user) -> None:
     _record(draft, action=DraftDecision.Action.REJECT, user=user)
 
 
-def accept_drafts(drafts, *, user, status: str = Question.Status.PUBLISHED) -> "BulkResult":
+def accept_drafts(
+    drafts, *, user, status: str = Question.Status.PUBLISHED, quiz=None
+) -> "BulkResult":
     """Accept each draft on its own, so one unusable draft does not block the others."""
     result = BulkResult()
     for draft in drafts:
         try:
-            result.accepted.append(accept_draft(draft, user=user, status=status))
+            result.accepted.append(accept_draft(draft, user=user, status=status, quiz=quiz))
         except ValidationError as error:
             result.failed.append((draft, " ".join(error.messages)))
     return result

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
+from django.db.models import Q
 
 from quizzes import kinds
 from quizzes.kinds.answering import AnswerForm
@@ -98,8 +99,11 @@ class RegradeForm(forms.Form):
         from quizzes.models import Question, Regrade
 
         super().__init__(*args, **kwargs)
-        self.fields["question"].queryset = Question.objects.filter(quiz_slots__quiz=quiz).order_by(
-            "quiz_slots__position"
+        # The questions named in the quiz, and those drawn at random into its attempts.
+        self.fields["question"].queryset = (
+            Question.objects.filter(Q(quiz_slots__quiz=quiz) | Q(responses__attempt__quiz=quiz))
+            .distinct()
+            .order_by("source_text_id", "excerpt_start", "pk")
         )
         self.fields["mode"].choices = Regrade.Mode.choices
 

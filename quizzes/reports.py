@@ -53,11 +53,20 @@ class QuestionReport:
 
 
 @dataclass(frozen=True)
+class DrawnReport:
+    """A question drawn at random into some attempts: its figures over those attempts only."""
+
+    question: Question
+    stats: statistics.DrawnStats
+
+
+@dataclass(frozen=True)
 class QuizReport:
     quiz: Quiz
     attempts: str
     analysis: statistics.ItemAnalysis
     questions: tuple[QuestionReport, ...]
+    drawn: tuple[DrawnReport, ...] = ()
 
     @property
     def flagged(self) -> list[QuestionReport]:
@@ -181,9 +190,16 @@ def item_analysis(quiz: Quiz, attempts: str = ALL) -> QuizReport:
         Cast("points", FloatField()),
         "answer",
     )
+    # Questions drawn at random (not named in the quiz): marks by attempt, and their points.
+    drawn: dict[int, dict[int, float]] = defaultdict(dict)
+    drawn_points: dict[int, float] = {}
     for attempt_id, question_id, mark, point, answer in _raw_rows(responses):
         index = column.get(question_id)
-        if index is None or attempt_id not in marks:
+        if attempt_id not in marks:
+            continue
+        if index is None:
+            drawn[question_id][attempt_id] = mark or 0.0
+            drawn_points.setdefault(question_id, point)
             continue
         marks[attempt_id][index] = mark or 0.0
         if not seen_points[index]:
@@ -217,7 +233,36 @@ def item_analysis(quiz: Quiz, attempts: str = ALL) -> QuizReport:
                 distractors=table_for,
             )
         )
-    return QuizReport(quiz=quiz, attempts=attempts, analysis=analysis, questions=tuple(reports))
+    return QuizReport(
+        quiz=quiz,
+        attempts=attempts,
+        analysis=analysis,
+        questions=tuple(reports),
+        drawn=_drawn_reports(drawn, drawn_points, chosen),
+    )
+
+
+def _drawn_reports(
+    drawn: dict[int, dict[int, float]], points: dict[int, float], chosen: list[int]
+) -> tuple[DrawnReport, ...]:
+    """Facility and SD of each drawn question over the analysed attempts that had it: one query
+    (none without draws)."""
+    if not drawn:
+        return ()
+    wanted = set(chosen)
+    questions = Question.objects.select_related("source_text").in_bulk(drawn)
+    reports = [
+        DrawnReport(
+            question=questions[question_id],
+            stats=statistics.drawn_stats(
+                [mark for attempt, mark in by_attempt.items() if attempt in wanted],
+                max_mark=points[question_id],
+            ),
+        )
+        for question_id, by_attempt in drawn.items()
+        if question_id in questions
+    ]
+    return tuple(sorted(reports, key=lambda item: (item.question.excerpt_start, item.question.pk)))
 
 
 def report_as_dict(report: QuizReport) -> dict:

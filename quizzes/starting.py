@@ -7,7 +7,15 @@ from decimal import Decimal
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from quizzes.models import Accommodation, Attempt, AttemptNotAllowed, Question, Quiz, Response
+from quizzes.models import (
+    Accommodation,
+    Attempt,
+    AttemptNotAllowed,
+    Question,
+    Quiz,
+    RandomDraw,
+    Response,
+)
 from quizzes.permissions import is_instructor
 
 
@@ -29,16 +37,10 @@ def start_attempt(*, quiz: Quiz, student, moment: datetime | None = None) -> Att
         used = Attempt.objects.filter(quiz=quiz, student=student, is_preview=False).count()
         if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
             raise AttemptNotAllowed("You have used all your attempts at this quiz.")
-    # Students get the published questions; a preview also shows drafts, so they can be tried.
-    shown = [Question.Status.PUBLISHED, *([Question.Status.DRAFT] if preview else [])]
-    slots = list(
-        quiz.quiz_questions.filter(question__status__in=shown).select_related(
-            "question__source_text"
-        )
-    )
+    rng = random.Random()
+    slots = questions_for_attempt(quiz, preview=preview, rng=rng)
     if not slots:
         raise AttemptNotAllowed("This quiz has no questions yet.")
-    rng = random.Random()
     if quiz.shuffle_questions:
         rng.shuffle(slots)
     accommodation = Accommodation.objects.filter(student=student).first()
@@ -64,17 +66,17 @@ def start_attempt(*, quiz: Quiz, student, moment: datetime | None = None) -> Att
                 overdue_handling=quiz.overdue_handling,
                 time_factor=accommodation.time_factor if accommodation else Decimal(1),
                 no_time_limit=bool(accommodation and accommodation.no_time_limit),
-                max_score=sum((slot.effective_points for slot in slots), Decimal(0)),
+                max_score=sum((points for _, points in slots), Decimal(0)),
             )
             Response.objects.bulk_create(
                 Response(
                     attempt=attempt,
                     position=position,
-                    question=slot.question,
-                    points=slot.effective_points,
-                    snapshot=slot.question.snapshot(rng=rng if quiz.shuffle_options else None),
+                    question=question,
+                    points=points,
+                    snapshot=question.snapshot(rng=rng if quiz.shuffle_options else None),
                 )
-                for position, slot in enumerate(slots, start=1)
+                for position, (question, points) in enumerate(slots, start=1)
             )
     except IntegrityError:
         # A concurrent request started the attempt first: resume that one.
@@ -83,3 +85,24 @@ def start_attempt(*, quiz: Quiz, student, moment: datetime | None = None) -> Att
             raise
         return existing
     return attempt
+
+
+def questions_for_attempt(
+    quiz: Quiz, *, preview: bool, rng: random.Random
+) -> list[tuple[Question, Decimal]]:
+    """The questions of a new attempt with their points, in the quiz's order: its questions by
+    name, and for each random draw as many as it asks for of its pool (fewer if the pool is
+    smaller), never one twice. Students get published questions; a preview also shows the
+    drafts named in the quiz, so they can be tried."""
+    shown = [Question.Status.PUBLISHED, *([Question.Status.DRAFT] if preview else [])]
+    chosen: list[tuple[Question, Decimal]] = []
+    drawn: set[int] = set()
+    for slot in quiz.slots():
+        if isinstance(slot, RandomDraw):
+            pool = [question for question in slot.candidates() if question.pk not in drawn]
+            for question in rng.sample(pool, min(slot.count, len(pool))):
+                drawn.add(question.pk)
+                chosen.append((question, slot.points or question.default_points))
+        elif slot.question.status in shown:
+            chosen.append((slot.question, slot.effective_points))
+    return chosen

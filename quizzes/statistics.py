@@ -75,6 +75,29 @@ class ItemAnalysis:
     totals: tuple[float, ...]
 
 
+@dataclass(frozen=True)
+class DrawnStats:
+    """A question drawn at random: how often, its facility and SD over the attempts that had it
+    (the discrimination figures need every attempt to have the question, so they are left out)."""
+
+    attempts: int
+    facility: float | None
+    sd: float | None
+
+
+def drawn_stats(marks: Sequence[float], *, max_mark: float) -> DrawnStats:
+    average = mean(marks)
+    sd = None
+    if len(marks) > 1:
+        centred = _centred(marks)
+        sd = math.sqrt(max(_centred_product(centred, centred) / (len(marks) - 1), 0.0))
+    return DrawnStats(
+        attempts=len(marks),
+        facility=_ratio(None if average is None else 100 * average, max_mark),
+        sd=_ratio(None if sd is None else 100 * sd, max_mark),
+    )
+
+
 def mean(values: Sequence[float]) -> float | None:
     return math.fsum(values) / len(values) if values else None
 

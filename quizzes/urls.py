@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizzes.views import authoring, instructor, student
+from quizzes.views import authoring, builder, instructor, questions, student
 
 app_name = "quizzes"
 
@@ -27,6 +27,8 @@ urlpatterns = [
 # Instructor reports (/teach/…); the views check the instructor permission themselves.
 instructor_urlpatterns = [
     path("teach/", instructor.course_overview, name="course_overview"),
+    # Before the quiz pages: "new" is not a quiz (QuizSettingsForm refuses it as a slug).
+    path("teach/quizzes/new/", builder.quiz_new, name="quiz_new"),
     path("teach/quizzes/<slug:slug>/", instructor.gradebook, name="gradebook"),
     path("teach/quizzes/<slug:slug>/analysis/", instructor.item_analysis, name="item_analysis"),
     path("teach/quizzes/<slug:slug>/heatmap/", instructor.text_heatmap, name="text_heatmap"),
@@ -38,6 +40,18 @@ instructor_urlpatterns = [
     ),
     path("teach/students/<int:pk>/", instructor.student_attempts, name="student_attempts"),
     path("teach/attempts/<int:pk>/", instructor.attempt_review, name="attempt_review"),
+    # Authoring: the question bank and editor, quizzes and their builder.
+    path("teach/questions/", questions.question_bank, name="question_bank"),
+    path("teach/questions/new/", questions.question_new, name="question_new"),
+    path("teach/questions/new/<str:kind>/", questions.question_create, name="question_create"),
+    path("teach/questions/<int:pk>/", questions.question_edit, name="question_edit"),
+    path("teach/text-picker/", questions.text_picker, name="text_picker"),
+    path("teach/quizzes/<slug:slug>/settings/", builder.quiz_settings, name="quiz_settings"),
+    path("teach/quizzes/<slug:slug>/duplicate/", builder.quiz_duplicate, name="quiz_duplicate"),
+    path("teach/quizzes/<slug:slug>/build/", builder.quiz_builder, name="quiz_builder"),
+    path("teach/quizzes/<slug:slug>/build/add/", builder.builder_add, name="builder_add"),
+    path("teach/quizzes/<slug:slug>/build/order/", builder.builder_order, name="builder_order"),
+    path("teach/quizzes/<slug:slug>/build/<str:slot>/", builder.builder_slot, name="builder_slot"),
     # Authoring: texts and the draft questions derived from them.
     path("teach/texts/", authoring.text_list, name="text_list"),
     path("teach/texts/add/", authoring.add_text, name="add_text"),

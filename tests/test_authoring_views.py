@@ -255,7 +255,7 @@ def test_accept_with_htmx_swaps_the_card(teacher, hanse, instructor):
     question = Question.objects.get()
     assert question.key_problems() == []
     assert question.excerpt == hanse.body[draft.source_start : draft.source_end]
-    assert reverse("admin:quizzes_question_change", args=[question.pk]) in response.text
+    assert reverse("quizzes:question_edit", args=[question.pk]) in response.text
 
 
 def test_accept_without_js_redirects_to_the_queue(teacher, hanse):

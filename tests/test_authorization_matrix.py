@@ -116,6 +116,8 @@ finished_pk = lambda w: w.finished.pk  # noqa: E731
 text_slug = lambda w: w.text.slug  # noqa: E731
 draft_pk = lambda w: w.draft.pk  # noqa: E731
 one = lambda w: 1  # noqa: E731
+question_pk = lambda w: w.quiz.quiz_questions.first().question_id  # noqa: E731
+slot_of_quiz = lambda w: f"q{w.quiz.quiz_questions.first().pk}"  # noqa: E731
 
 MATRIX: dict[str, list[Case]] = {
     # Lists and pages without an object
@@ -211,7 +213,51 @@ MATRIX: dict[str, list[Case]] = {
     "quizzes:attempt_review": [
         Case("finished", "GET", url("quizzes:attempt_review", finished_pk), TEACH_PAGE)
     ],
-    # Authoring
+    # Authoring: the bank, the editor, quizzes and their builder
+    "quizzes:question_bank": [Case("bank", "GET", url("quizzes:question_bank"), TEACH_PAGE)],
+    "quizzes:question_new": [Case("kinds", "GET", url("quizzes:question_new"), TEACH_PAGE)],
+    "quizzes:question_create": [
+        Case("form", "GET", url("quizzes:question_create", lambda w: "numeric"), TEACH_PAGE),
+        Case("empty form", "POST", url("quizzes:question_create", lambda w: "numeric"), TEACH_POST),
+        Case(
+            "no such kind",
+            "GET",
+            url("quizzes:question_create", lambda w: "essay"),
+            TEACH_MISMATCH,
+        ),
+    ],
+    "quizzes:question_edit": [
+        Case("form", "GET", url("quizzes:question_edit", question_pk), TEACH_PAGE),
+        Case("empty form", "POST", url("quizzes:question_edit", question_pk), TEACH_POST),
+        Case("no such question", "GET", url("quizzes:question_edit", lambda w: 0), TEACH_MISMATCH),
+    ],
+    "quizzes:text_picker": [
+        Case("no text", "GET", url("quizzes:text_picker"), TEACH_PAGE),
+    ],
+    "quizzes:quiz_new": [Case("form", "GET", url("quizzes:quiz_new"), TEACH_PAGE)],
+    "quizzes:quiz_settings": [
+        Case("form", "GET", url("quizzes:quiz_settings", quiz_slug), TEACH_PAGE),
+        Case("empty form", "POST", url("quizzes:quiz_settings", quiz_slug), TEACH_POST),
+    ],
+    "quizzes:quiz_duplicate": [
+        Case("copy", "POST", url("quizzes:quiz_duplicate", quiz_slug), TEACH_POST),
+    ],
+    "quizzes:quiz_builder": [
+        Case("builder", "GET", url("quizzes:quiz_builder", quiz_slug), TEACH_PAGE),
+        Case("no such quiz", "GET", url("quizzes:quiz_builder", lambda w: "none"), TEACH_MISMATCH),
+    ],
+    "quizzes:builder_add": [
+        Case("empty form", "POST", url("quizzes:builder_add", quiz_slug), TEACH_POST),
+    ],
+    "quizzes:builder_order": [
+        Case("empty form", "POST", url("quizzes:builder_order", quiz_slug), TEACH_POST),
+    ],
+    "quizzes:builder_slot": [
+        Case(
+            "empty form", "POST", url("quizzes:builder_slot", quiz_slug, slot_of_quiz), TEACH_POST
+        ),
+    ],
+    # Authoring: texts and their drafts
     "quizzes:text_drafts": [Case("text", "GET", url("quizzes:text_drafts", text_slug), TEACH_PAGE)],
     "quizzes:restore_block": [
         Case("empty form", "POST", url("quizzes:restore_block", text_slug), TEACH_POST)

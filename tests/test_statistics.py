@@ -250,3 +250,13 @@ def test_common_wrong_answers_most_frequent_first():
         ("kazan", 3),
         ("volsk", 2),
     ]
+
+
+def test_a_drawn_question_gets_facility_and_sd_over_the_attempts_that_had_it():
+    stats = statistics.drawn_stats([1.0, 0.0, 1.0, 1.0], max_mark=1.0)
+    assert stats.attempts == 4
+    assert stats.facility == pytest.approx(75.0)
+    assert stats.sd == pytest.approx(50.0)
+    single = statistics.drawn_stats([2.0], max_mark=4.0)
+    assert (single.facility, single.sd) == (50.0, None)
+    assert statistics.drawn_stats([], max_mark=1.0).facility is None

@@ -11,7 +11,7 @@ from quizzes.models.attempts import (
 )
 from quizzes.models.drafts import DraftDecision, QuestionDraft, RestoredBlock
 from quizzes.models.questions import Question
-from quizzes.models.quizzes import Quiz, QuizQuestion
+from quizzes.models.quizzes import Quiz, QuizQuestion, RandomDraw
 from quizzes.models.regrades import Regrade, RegradedResponse
 from quizzes.models.texts import SourceText, Tag
 
@@ -25,6 +25,7 @@ __all__ = [
     "QuestionDraft",
     "Quiz",
     "QuizQuestion",
+    "RandomDraw",
     "Regrade",
     "RegradedResponse",
     "Response",

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from quizzes import grading
 from quizzes.models.questions import Question
-from quizzes.models.texts import SourceText
+from quizzes.models.texts import SourceText, Tag
 from quizzes.permissions import is_instructor
 
 if TYPE_CHECKING:
@@ -178,6 +178,12 @@ class Quiz(models.Model):
         ]
         return min(ends) if ends else None
 
+    def slots(self) -> list["QuizQuestion | RandomDraw"]:
+        """The quiz's questions by name and its random draws, in order: two queries."""
+        named = list(self.quiz_questions.select_related("question__source_text"))
+        draws = list(self.random_draws.select_related("tag", "source_text"))
+        return sorted([*named, *draws], key=lambda slot: (slot.position, slot.pk))
+
     def grace_end_for(self, deadline: datetime | None) -> datetime | None:
         """With a grace period: until when an attempt with this deadline may still be submitted."""
         if deadline is None or self.overdue_handling != self.OverdueHandling.GRACE_PERIOD:
@@ -214,3 +220,99 @@ class QuizQuestion(models.Model):
     @property
     def effective_points(self) -> Decimal:
         return self.points if self.points is not None else self.question.default_points
+
+
+class RandomDraw(models.Model):
+    """Questions drawn at random for each attempt (Moodle's random questions).
+
+    From the published questions with a tag, or on a text (or one paragraph of it), leaving out
+    the questions the quiz has by name; drawn when an attempt starts and frozen in it.
+    """
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="random_draws")
+    position = models.PositiveSmallIntegerField(default=0)
+    count = models.PositiveSmallIntegerField(
+        "how many",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    tag = models.ForeignKey(
+        Tag, on_delete=models.PROTECT, null=True, blank=True, related_name="random_draws"
+    )
+    source_text = models.ForeignKey(
+        SourceText, on_delete=models.PROTECT, null=True, blank=True, related_name="random_draws"
+    )
+    paragraph = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Only questions whose excerpt is in this paragraph of the text.",
+    )
+    points = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Marks per question drawn. Empty: each question's default points.",
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(count__gt=0), name="random_draw_count_positive"),
+            models.CheckConstraint(
+                condition=Q(tag__isnull=False) | Q(source_text__isnull=False),
+                name="random_draw_has_a_pool",
+            ),
+            models.CheckConstraint(
+                condition=Q(paragraph__isnull=True) | Q(source_text__isnull=False),
+                name="random_draw_paragraph_of_a_text",
+            ),
+            models.CheckConstraint(
+                condition=Q(points__isnull=True) | Q(points__gt=0),
+                name="random_draw_points_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz}: {self.description}"
+
+    def clean(self) -> None:
+        if self.tag_id is None and self.source_text_id is None:
+            raise ValidationError("Draw from a tag, a text, or a paragraph of a text.")
+        if self.paragraph is not None and self.source_text_id is None:
+            raise ValidationError({"paragraph": "Choose the text the paragraph belongs to."})
+        if self.paragraph is not None and self.paragraph > len(self.source_text.paragraphs()):
+            raise ValidationError(
+                {"paragraph": f"The text has {len(self.source_text.paragraphs())} paragraphs."}
+            )
+
+    @property
+    def description(self) -> str:
+        """ "2 random questions tagged “dates”, on paragraph 3 of “Rapallo”"."""
+        noun = "question" if self.count == 1 else "questions"
+        parts = [f"{self.count} random {noun}"]
+        if self.tag_id is not None:
+            parts.append(f"tagged “{self.tag}”")
+        if self.source_text_id is not None:
+            where = f"paragraph {self.paragraph} of " if self.paragraph else ""
+            parts.append(f"on {where}“{self.source_text}”")
+        return " ".join(parts)
+
+    def candidates(self):
+        """The published questions this draw picks from (the quiz's named ones left out)."""
+        questions = Question.objects.published().exclude(quiz_slots__quiz_id=self.quiz_id)
+        if self.tag_id is not None:
+            questions = questions.filter(tags=self.tag_id)
+        if self.source_text_id is not None:
+            questions = questions.filter(source_text_id=self.source_text_id)
+            if self.paragraph is not None:
+                paragraphs = self.source_text.paragraphs()
+                if self.paragraph > len(paragraphs):
+                    return questions.none()
+                paragraph = paragraphs[self.paragraph - 1]
+                questions = questions.filter(
+                    excerpt_start__gte=paragraph.start, excerpt_end__lte=paragraph.end
+                )
+        return questions.select_related("source_text").order_by("pk")

@@ -24,7 +24,7 @@ from quizzes.authoring_forms import (
     RejectForm,
     RestoreForm,
 )
-from quizzes.models import QuestionDraft, SourceText
+from quizzes.models import QuestionDraft, Quiz, SourceText
 from quizzes.permissions import is_instructor
 from quizzes.question_generator import boilerplate_blocks
 from quizzes.views import redirect_page
@@ -48,6 +48,11 @@ def _draft(request: HttpRequest, slug: str, pk: int) -> QuestionDraft:
         source_text__slug=slug,
         pk=pk,
     )
+
+
+def _quiz_choices() -> list[tuple[str, str]]:
+    """(slug, title) of the quizzes a draft can be added to on accepting it: one query."""
+    return list(Quiz.objects.order_by("title").values_list("slug", "title"))
 
 
 def _queue_url(text: SourceText, query: str = "", draft: QuestionDraft | None = None) -> str:
@@ -74,6 +79,7 @@ def _card(request, draft, *, editing=False, form=None, error="", status=200) -> 
     _quote(draft, draft.source_text.body)
     context = {
         "text": draft.source_text,
+        "quiz_choices": _quiz_choices(),
         "draft": draft,
         "editing": editing,
         "form": form,
@@ -219,7 +225,7 @@ def review_queue(request: HttpRequest, slug: str) -> HttpResponse:
     text = get_object_or_404(_texts(request), slug=slug)
     rules = list(text.drafts.order_by("rule").values_list("rule", flat=True).distinct())
     filters = DraftFilterForm(request.GET, rules=rules)
-    drafts = list(filters.filter(text.drafts.all()))
+    drafts = list(filters.filter(text.drafts.all()).prefetch_related("question__quiz_slots__quiz"))
     for draft in drafts:
         draft.source_text = text  # the cards read the body without a query each
         _quote(draft, text.body)
@@ -234,6 +240,7 @@ def review_queue(request: HttpRequest, slug: str) -> HttpResponse:
         "filters": filters,
         "counts": counts,
         "accept_form": AcceptForm(),
+        "quiz_choices": _quiz_choices(),
         "bulk_form": BulkAcceptForm(text=text),
         "query": request.GET.urlencode(),
     }
@@ -287,18 +294,25 @@ def draft_accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     error = ""
     if form.is_valid():
         try:
-            drafting.accept_draft(draft, user=request.user, status=form.cleaned_data["status"])
+            drafting.accept_draft(
+                draft,
+                user=request.user,
+                status=form.cleaned_data["status"],
+                quiz=form.cleaned_data["quiz"],
+            )
         except ValidationError as problem:
             error = " ".join(problem.messages)
         draft.refresh_from_db()
     else:
-        error = "Choose published or draft."
+        error = " ".join(message for errors in form.errors.values() for message in errors)
     if _fragment(request):
         return _card(request, draft, error=error)
     if error:
         messages.error(request, error)
     else:
-        messages.success(request, "Accepted into the question bank.")
+        quiz = form.cleaned_data["quiz"]
+        where = f" and added to “{quiz}”" if quiz else ""
+        messages.success(request, f"Accepted into the question bank{where}.")
     return redirect(_queue_url(draft.source_text, request.GET.urlencode()))
 
 
@@ -334,11 +348,16 @@ def bulk_accept(request: HttpRequest, slug: str) -> HttpResponse:
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
         return redirect_page(request, _queue_url(text, request.GET.urlencode()))
+    quiz = form.cleaned_data["quiz"]
     result = drafting.accept_drafts(
-        form.cleaned_data["drafts"], user=request.user, status=form.cleaned_data["status"]
+        form.cleaned_data["drafts"],
+        user=request.user,
+        status=form.cleaned_data["status"],
+        quiz=quiz,
     )
     if result.accepted:
-        messages.success(request, f"{len(result.accepted)} draft(s) accepted into the bank.")
+        where = f" and added to “{quiz}”" if quiz else ""
+        messages.success(request, f"{len(result.accepted)} draft(s) accepted into the bank{where}.")
     for draft, problem in result.failed:
         messages.error(request, f"Not accepted: “{draft}”: {problem}")
     return redirect_page(request, _queue_url(text, request.GET.urlencode()))

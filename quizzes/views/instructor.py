@@ -256,7 +256,10 @@ def export_csv(request: HttpRequest, slug: str, kind: str) -> StreamingHttpRespo
 def regrade_quiz(request: HttpRequest, slug: str) -> HttpResponse:
     """A dry run listing whose grade changes and by how much, then the regrade itself."""
     quiz = _quiz(request, slug)
-    form = RegradeForm(request.POST or None, quiz=quiz)
+    # ?question= comes from the question editor, after a key changed.
+    form = RegradeForm(
+        request.POST or None, quiz=quiz, initial={"question": request.GET.get("question")}
+    )
     plan = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
