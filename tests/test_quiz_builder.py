@@ -305,9 +305,7 @@ def test_accepting_in_the_queue_adds_to_the_chosen_quiz(teacher, quiz):
     assert QuizQuestion.objects.get(quiz=quiz, question=draft.question).position == 4
 
 
-def test_the_item_analysis_reports_drawn_questions_over_the_attempts_that_had_them(
-    teacher, pooled
-):
+def test_the_item_analysis_reports_drawn_questions_over_the_attempts_that_had_them(teacher, pooled):
     RandomDraw.objects.create(quiz=pooled, position=2, count=1, tag=TagFactory(name="pool"))
     for _ in range(6):
         attempt = start_attempt(quiz=pooled, student=UserFactory())

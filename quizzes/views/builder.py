@@ -107,7 +107,8 @@ def _builder_context(request: HttpRequest, quiz: Quiz) -> dict:
     if "text" not in query and quiz.source_text_id:
         query["text"] = quiz.source_text.slug
     filters = QuestionFilterForm(query)
-    page = Paginator(filters.filter(bank_questions()), BANK_PAGE_SIZE).get_page(request.GET.get("page"))
+    questions = filters.filter(bank_questions())
+    page = Paginator(questions, BANK_PAGE_SIZE).get_page(request.GET.get("page"))
     query.pop("page", None)
     return {
         "quiz": quiz,
