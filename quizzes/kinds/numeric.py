@@ -98,10 +98,11 @@ class Numeric(QuestionKind):
         return typed_picks(answer)
 
     def right_answer(self, snapshot: Mapping[str, Any]) -> Any:
-        return f"{snapshot['value']:g}"
+        # Every digit: "{:g}" would round 100000.5 to 100000, a wrong answer.
+        return number_text(snapshot["value"])
 
     def wrong_answer(self, rng: random.Random, snapshot: Mapping[str, Any]) -> Any:
-        return f"{snapshot['value'] + 2 * snapshot['tolerance'] + rng.choice([1, -1, 10]):g}"
+        return number_text(snapshot["value"] + 2 * snapshot["tolerance"] + rng.choice([1, -1, 10]))
 
     # Conversions
 
