@@ -144,7 +144,8 @@ def _distractor_table(
         options, correct = kind.analysis_options(question.key)
         known = {key for key, _ in options}
         seen = {key for pick in picks if pick for key in pick}
-        options += [(key, f"Deleted option #{key}") for key in sorted(seen - known)]
+        deleted = sorted(seen - known)
+        options += [(key, f"Deleted option {n}") for n, key in enumerate(deleted, start=1)]
     return statistics.distractors(totals=totals, picks=picks, options=options, correct=correct)
 
 
