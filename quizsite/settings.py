@@ -110,7 +110,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before checking it
-    # Django's ModelBackend, loading the signed-in user with a prepared query (prepared.py).
+    # Django's ModelBackend, loading the signed-in user with plain SQL (quizzes/sql.py).
     "quizzes.backends.ModelBackend",
 ]
 # Argon2 first: a class of 200 logging in at once costs a third of PBKDF2's CPU (README,
@@ -149,7 +149,8 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # Where `setup_demo` keeps the demo password it generated, so every run can print it.
 DEMO_PASSWORD_FILE = os.environ.get("DEMO_PASSWORD_FILE", str(BASE_DIR / ".demo-password"))
 
-# Django's database sessions, read by a prepared query: every signed-in request reads one.
+# Django's database sessions, read with plain SQL (quizzes/sql.py): every signed-in request
+# reads one.
 SESSION_ENGINE = "quizzes.sessions"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_HTTPONLY = True

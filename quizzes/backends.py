@@ -1,18 +1,22 @@
-"""The authentication backend: Django's ModelBackend, loading the signed-in user with a prepared
-query because every signed-in request loads one."""
+"""The authentication backend: Django's ModelBackend, loading the signed-in user with plain SQL
+(quizzes/sql.py) because every signed-in request loads one."""
 
-from django.contrib.auth import backends, get_user_model
+from django.contrib.auth import backends
 
-from quizzes.prepared import Param, PreparedQuery
-
-_user_by_pk = PreparedQuery(lambda: get_user_model()._default_manager.filter(pk=Param("pk")))
+from quizzes import sql
 
 
 class ModelBackend(backends.ModelBackend):
     """Logs in, checks permissions and refuses inactive users exactly as Django's ModelBackend."""
 
     def get_user(self, user_id):
-        users = _user_by_pk.fetch(pk=user_id)
-        if not users or not self.user_can_authenticate(users[0]):
+        try:
+            pk = int(user_id)
+        except (TypeError, ValueError):
             return None
-        return users[0]
+        if not 0 < pk < 2**63:
+            return None
+        user = sql.user(pk)
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        return user

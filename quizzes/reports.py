@@ -14,11 +14,9 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from statistics import fmean
 
-from django.db import connection
-from django.db.models import F, FloatField
-from django.db.models.functions import Cast
+from django.db.models import F
 
-from quizzes import grading, kinds, passages, statistics
+from quizzes import grading, kinds, passages, sql, statistics
 from quizzes.models import Attempt, Question, Quiz, QuizQuestion, Response, SourceText
 
 FIRST, LAST, BEST, ALL = "first", "last", "best", "all"
@@ -149,19 +147,6 @@ def _distractor_table(
     return statistics.distractors(totals=totals, picks=picks, options=options, correct=correct)
 
 
-def _raw_rows(queryset) -> Iterator[tuple]:
-    """A values_list queryset's rows straight from the cursor, without Django's converters.
-
-    For a large class the per-value converters cost more than the statistics; the querysets
-    given here cast what they need to floats in SQL and leave answers as JSON text.
-    """
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        while batch := cursor.fetchmany(5000):
-            yield from batch
-
-
 def item_analysis(quiz: Quiz, attempts: str = ALL) -> QuizReport:
     """Moodle's item analysis of the quiz's counted attempts (previews never): four queries.
 
@@ -172,29 +157,21 @@ def item_analysis(quiz: Quiz, attempts: str = ALL) -> QuizReport:
     slots = _slots(quiz)
     column = {slot.question_id: index for index, slot in enumerate(slots)}
     keep_answers = {slot.question_id for slot in slots if _analysed(slot.question)}
-    counted = Attempt.objects.filter(quiz=quiz).counted()
+    # Plain SQL (quizzes/sql.py): for a large class, the ORM's per-value converters cost more
+    # than the statistics.
     meta: dict[int, tuple[int, int, float]] = {
         attempt_id: (student_id, number, score or 0.0)
-        for attempt_id, student_id, number, score in _raw_rows(
-            counted.values_list("pk", "student_id", "number", Cast("score", FloatField()))
-        )
+        for attempt_id, student_id, number, score in sql.counted_attempts(quiz.pk)
     }
     width = len(slots)
     marks: dict[int, list[float]] = {attempt_id: [0.0] * width for attempt_id in meta}
     answers: dict[int, dict[int, tuple]] = {question_id: {} for question_id in keep_answers}
     points = [float(slot.effective_points) for slot in slots]
     seen_points = [False] * width
-    responses = Response.objects.filter(attempt__in=counted).values_list(
-        "attempt_id",
-        "question_id",
-        Cast("marks", FloatField()),
-        Cast("points", FloatField()),
-        "answer",
-    )
     # Questions drawn at random (not named in the quiz): marks by attempt, and their points.
     drawn: dict[int, dict[int, float]] = defaultdict(dict)
     drawn_points: dict[int, float] = {}
-    for attempt_id, question_id, mark, point, answer in _raw_rows(responses):
+    for attempt_id, question_id, mark, point, answer in sql.counted_responses(quiz.pk):
         index = column.get(question_id)
         if attempt_id not in marks:
             continue

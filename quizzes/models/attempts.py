@@ -5,15 +5,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
-from django.db.models import ExpressionWrapper, F, Q, Sum
+from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes import grading, kinds
+from quizzes import grading, kinds, sql
 from quizzes.models.questions import Question
 from quizzes.models.quizzes import Quiz
-from quizzes.prepared import Param, PreparedQuery, PreparedUpdate
 
 
 class Accommodation(models.Model):
@@ -227,8 +226,7 @@ class Attempt(models.Model):
 
     def response_states(self) -> list[tuple[int, bool, bool]]:
         """(position, answered, flagged) per response in order: the navigator's plain values."""
-        # Sorted in Python: the rows are few, and the query stays prepared (no ORDER BY needed).
-        return sorted(_response_states.fetch(attempt=self.pk))
+        return sql.response_states(self.pk)
 
     def regrade_notes(self) -> list:
         """The marks regrades changed in this attempt, oldest first, in one query."""
@@ -373,14 +371,14 @@ class Response(models.Model):
         with transaction.atomic():
             # Locking the attempt orders this save against finish(): it lands before grading
             # or finds the attempt closed.
-            (attempt,) = _attempt_to_answer.fetch(pk=self.attempt_id)
-            if attempt.state != Attempt.State.IN_PROGRESS:
+            state, deadline, grace_ends_at = sql.lock_attempt(self.attempt_id)
+            if state != Attempt.State.IN_PROGRESS:
                 raise AnswerRefused(
                     "This attempt has been submitted; answers can no longer change."
                 )
-            if attempt.deadline is not None and moment >= attempt.deadline:
-                if attempt.grace_ends_at and moment < attempt.grace_ends_at:
-                    until = timezone.localtime(attempt.grace_ends_at)
+            if deadline is not None and moment >= deadline:
+                if grace_ends_at and moment < grace_ends_at:
+                    until = timezone.localtime(grace_ends_at)
                     raise AnswerRefused(
                         "Time is up, so this answer was not saved. You can still submit the "
                         f"answers saved before, until {until:%H:%M}."
@@ -388,8 +386,9 @@ class Response(models.Model):
                 raise AnswerRefused(
                     "Time is up: this answer arrived after the deadline and was not saved."
                 )
-            store = _store_first_answer if once else _store_answer
-            stored = store.run(pk=self.pk, answer=answer, moment=moment, marks=marks, seq=seq)
+            stored = sql.store_answer(
+                self.pk, answer=answer, moment=moment, marks=marks, seq=seq, once=once
+            )
         if stored:
             self.answer, self.answered_at, self.marks, self.answer_seq = answer, moment, marks, seq
         else:
@@ -399,97 +398,23 @@ class Response(models.Model):
 
 def responses_shown(student, attempt_id: int, position: int, next_position: int) -> list:
     """The student's responses at these positions of an attempt (the same twice for one), in
-    order, each with the attempt and its quiz: one query; none if the attempt is not theirs.
+    order, each with the attempt and its quiz: one query (quizzes/sql.py); none if the attempt
+    is not theirs.
 
     Each has `source_text_id` (its question's text) and `quiz_text_slug` (the quiz's text, not
     loaded: it may be megabytes, and a question card only links to it).
     """
-    shown = _responses_shown.fetch(
-        student=student.pk, attempt=attempt_id, position=position, next_position=next_position
-    )
-    # Sorted here: the rows are at most two, and the query stays prepared.
-    shown.sort(key=lambda response: response.position)
-    for response in shown[1:]:
-        response.attempt = shown[0].attempt
+    shown = []
+    attempt = None
+    for response_values, attempt_values, quiz_values, text_id, slug in sql.responses_shown(
+        student.pk, attempt_id, [position, next_position]
+    ):
+        if attempt is None:
+            attempt = Attempt.from_db(DEFAULT_DB_ALIAS, sql.ATTEMPT_COLUMNS, attempt_values)
+            attempt.quiz = Quiz.from_db(DEFAULT_DB_ALIAS, sql.QUIZ_COLUMNS, quiz_values)
+        response = Response.from_db(DEFAULT_DB_ALIAS, sql.RESPONSE_COLUMNS, response_values)
+        response.attempt = attempt
+        response.source_text_id = text_id
+        response.quiz_text_slug = slug
+        shown.append(response)
     return shown
-
-
-# The queries of the answer loop (every question page and every answer), compiled once
-# (quizzes/prepared.py): compiling them cost more than running them.
-_responses_shown = PreparedQuery(
-    lambda: (
-        Response.objects.filter(
-            attempt__student_id=Param("student"),
-            attempt_id=Param("attempt"),
-            position__in=[Param("position"), Param("next_position")],
-        )
-        .select_related("attempt__quiz")
-        # What a question card and the checks before it use: converting the columns into
-        # values (datetimes, decimals) and building the objects was most of the query's cost.
-        .only(
-            "attempt_id",
-            "position",
-            "question_id",
-            "points",
-            "snapshot",
-            "answer",
-            "answered_at",
-            "marks",
-            "answer_seq",
-            "flagged",
-            "attempt__quiz_id",
-            "attempt__student_id",
-            "attempt__is_preview",
-            "attempt__state",
-            "attempt__deadline",
-            "attempt__overdue_handling",
-            "attempt__grace_ends_at",
-            "attempt__time_factor",
-            "attempt__no_time_limit",
-            "attempt__quiz__title",
-            "attempt__quiz__source_text_id",
-            "attempt__quiz__feedback",
-            "attempt__quiz__text_during_quiz",
-        )
-        .annotate(
-            source_text_id=F("question__source_text_id"),
-            quiz_text_slug=F("attempt__quiz__source_text__slug"),
-        )
-        .order_by()
-    )
-)
-_response_states = PreparedQuery(
-    lambda: (
-        Response.objects.filter(attempt_id=Param("attempt"))
-        .order_by()
-        .values_list(
-            "position",
-            ExpressionWrapper(Q(answered_at__isnull=False), output_field=models.BooleanField()),
-            "flagged",
-        )
-    )
-)
-_attempt_to_answer = PreparedQuery(
-    lambda: (
-        Attempt.objects.select_for_update()
-        .filter(pk=Param("pk"))
-        .only("state", "deadline", "grace_ends_at")
-        .order_by()
-    )
-)
-_answer_values = {
-    "answer": Param("answer"),
-    "answered_at": Param("moment"),
-    "marks": Param("marks"),
-    "answer_seq": Param("seq"),
-}
-# A save lands only over an older version (seq); a first answer only where there is none.
-_store_answer = PreparedUpdate(
-    lambda: Response.objects.filter(pk=Param("pk"), answer_seq__lt=Param("seq")), **_answer_values
-)
-_store_first_answer = PreparedUpdate(
-    lambda: Response.objects.filter(
-        pk=Param("pk"), answer_seq__lt=Param("seq"), answered_at__isnull=True
-    ),
-    **_answer_values,
-)
