@@ -140,10 +140,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles"))
+# Hashed names (site.4f3c2a1b.css), listed in a manifest by collectstatic: WhiteNoise serves them
+# compressed and cacheable for ever, and a new version is a new name.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "quizzes.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # Where `setup_demo` keeps the demo password it generated, so every run can print it.

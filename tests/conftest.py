@@ -27,6 +27,16 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def static_files_by_name(settings):
+    """Pages link static files by their plain names, which the test servers find without a
+    collectstatic; the hashed names of production are tested in test_static_files.py."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def student(db):
     return UserFactory(username="sam")

@@ -860,3 +860,20 @@ def test_navigator_links_every_question_of_the_attempt(client, student):
         url = question_url(attempt, position)
         assert f'href="{url}" aria-label="Question {position}, not answered"' in response.text
     assert 'class="navigator-list" hx-boost="true"' in response.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/attempts/9223372036854775808/questions/1/",
+        "/attempts/1/questions/9223372036854775808/",
+        "/attempts/99999999999999999999/finish/",
+        "/attempts/-1/",
+        "/teach/attempts/9223372036854775808/",
+        "/teach/questions/9223372036854775808/",
+    ],
+)
+def test_ids_and_positions_past_what_a_row_can_have_are_404(client, student, instructor, path):
+    client.force_login(instructor if path.startswith("/teach/") else student)
+    assert client.get(path).status_code == 404
+    assert client.post(path).status_code == 404
