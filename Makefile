@@ -1,31 +1,39 @@
 # Quizsite: `make run` serves the demo site, `make test` runs every test. Both set themselves up.
 PYTHON ?= python3.11
 VENV := .venv
-BIN := $(VENV)/bin
 PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/quizsite
 
-.PHONY: run serve bench load browser test test-postgres lint format clean
+# The environment is installed by uv from uv.lock, exactly as CI tested it; uv itself is
+# installed from PyPI into .tools/ at the version pinned here, with the machine's Python.
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+RUN := $(UV) run --locked
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+.PHONY: run serve bench load capacity browser test test-postgres lint format clean
 
-# Reinstall only when the dependencies change, so running again is fast.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# Sync only when the dependencies or the lock change, so running again is fast.
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked
 	touch $@
 
 run: $(VENV)/.installed
-	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(BIN)/python manage.py setup_demo
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=1 $(RUN) python manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(RUN) python manage.py setup_demo
+	DJANGO_DEBUG=1 $(RUN) python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-like: DEBUG off, gunicorn, static files from whitenoise. Needs DJANGO_SECRET_KEY.
 serve: $(VENV)/.installed
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	DJANGO_INSECURE_HTTP=$${DJANGO_INSECURE_HTTP:-1} $(BIN)/gunicorn quizsite.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-4}
+	$(RUN) python manage.py migrate --noinput
+	$(RUN) python manage.py collectstatic --noinput --verbosity 0
+	DJANGO_INSECURE_HTTP=$${DJANGO_INSECURE_HTTP:-1} $(RUN) gunicorn quizsite.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-4}
 
 # The answer loop against the ceiling view (README, "Benchmark"): SQLite, then PostgreSQL when
 # DATABASE_URL is set or 127.0.0.1:5432 answers. wrk comes from Debian; without it (no root, no
@@ -34,23 +42,23 @@ bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 		{ apt-get install -y -qq wrk >/dev/null 2>&1 || \
 		  { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq wrk >/dev/null 2>&1; }; }; } || true
-	$(BIN)/python benchmarks/answer_loop.py $(BENCH_ARGS)
+	$(RUN) python benchmarks/answer_loop.py $(BENCH_ARGS)
 
 # A class of 200 under load and faults (README, "Load and fault test"): SQLite, then PostgreSQL
 # when POSTGRES_URL's server answers. LOAD_ARGS passes options through (--students, --db, ...).
 load: $(VENV)/.installed
-	$(BIN)/python benchmarks/class_under_load.py --pg-url $(dir $(POSTGRES_URL))postgres $(LOAD_ARGS)
+	$(RUN) python benchmarks/class_under_load.py --pg-url $(dir $(POSTGRES_URL))postgres $(LOAD_ARGS)
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/bandit -q -r quizzes quizsite -lll
-	DJANGO_DEBUG=1 $(BIN)/mypy quizzes/kinds quizzes/grading.py quizzes/statistics.py quizzes/passages.py
-	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) bandit -q -r quizzes quizsite -lll
+	DJANGO_DEBUG=1 $(RUN) mypy quizzes/kinds quizzes/grading.py quizzes/statistics.py quizzes/passages.py
+	DJANGO_DEBUG=1 $(RUN) python manage.py makemigrations --check --dry-run
 
 format: $(VENV)/.installed
-	$(BIN)/ruff format .
-	$(BIN)/ruff check --fix .
+	$(RUN) ruff format .
+	$(RUN) ruff check --fix .
 
 # The end-to-end tests drive Debian's Chromium (Playwright cannot download browsers here): installed
 # when missing and this is root with apt; otherwise the tests that need it are skipped, said plainly.
@@ -65,10 +73,10 @@ browser:
 	"(install Debian's package as root: apt-get install -y chromium)."; fi
 
 test: lint browser
-	$(BIN)/pytest
+	$(RUN) pytest
 
 test-postgres: $(VENV)/.installed
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m "not e2e"
+	DATABASE_URL=$(POSTGRES_URL) $(RUN) pytest -m "not e2e"
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) $(TOOLS) staticfiles

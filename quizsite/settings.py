@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, and the response, carry its id.
+    "quizzes.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -55,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "quizzes.middleware.HtmxLoginRedirectMiddleware",
+    "quizzes.middleware.PrivatePagesMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -103,7 +106,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+            # FULL: in WAL mode NORMAL can lose the last transactions in a power cut or an OS
+            # crash, answers a student was told were saved (README, "Settings").
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=20000;"
         ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -151,9 +156,23 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # Where `setup_demo` keeps the demo password it generated, so every run can print it.
 DEMO_PASSWORD_FILE = os.environ.get("DEMO_PASSWORD_FILE", str(BASE_DIR / ".demo-password"))
 
-# Django's database sessions, read with plain SQL (quizzes/sql.py): every signed-in request
-# reads one.
-SESSION_ENGINE = "quizzes.sessions"
+# The shared cache is optional: with REDIS_URL (one server or several) Django's RedisCache is the
+# cache and sessions are cached_db, so a logout deletes the session from the cache every server
+# reads. Without it, database sessions and each process's own memory cache. Both read the
+# database with plain SQL (quizzes/sql.py): every signed-in request reads a session.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "quizsite"),
+        }
+    }
+    SESSION_ENGINE = "quizzes.cached_sessions"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "quizzes.sessions"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -207,3 +226,26 @@ SESSION_COOKIE_SECURE = env_flag("DJANGO_SESSION_COOKIE_SECURE", HTTPS)
 CSRF_COOKIE_SECURE = env_flag("DJANGO_CSRF_COOKIE_SECURE", HTTPS)
 if env_flag("DJANGO_SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Logs: errors and warnings to standard error, one JSON object a line (a log collector reads
+# them), each with its request's id. What students answer and passwords are never logged: only
+# the path, the status and, for errors, the traceback.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "quizzes.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "quizzes.logs.JsonFormatter"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["stderr"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        # runserver's access log, for make run.
+        "django.server": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
+}

@@ -8,6 +8,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("", include("quizzes.urls")),
     path("accounts/signup/", student.signup, name="signup"),
+    # Before Django's own: wrong current passwords count as failed logins (django-axes).
+    path("accounts/password_change/", student.password_change, name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

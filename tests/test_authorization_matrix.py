@@ -35,7 +35,6 @@ PAGE, DONE, LOGIN, HOME = "page", "done", "login", "home"
 AUTH_VIEWS = {
     "login",
     "logout",
-    "password_change",
     "password_change_done",
     "password_reset",
     "password_reset_done",
@@ -124,6 +123,10 @@ MATRIX: dict[str, list[Case]] = {
     "healthz": [Case("liveness", "GET", url("healthz"), everyone(PAGE, PAGE, PAGE))],
     "signup": [Case("form", "GET", url("signup"), everyone(PAGE, HOME, HOME))],
     "quizzes:quiz_list": [Case("home", "GET", url("quizzes:quiz_list"), STUDENT_PAGE)],
+    "password_change": [
+        Case("form", "GET", url("password_change"), STUDENT_PAGE),
+        Case("empty form", "POST", url("password_change"), everyone(LOGIN, DONE, DONE)),
+    ],
     "quizzes:my_scores": [Case("scores", "GET", url("quizzes:my_scores"), STUDENT_PAGE)],
     "quizzes:course_overview": [
         Case("overview", "GET", url("quizzes:course_overview"), TEACH_PAGE)

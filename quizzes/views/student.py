@@ -1,8 +1,12 @@
 """Student pages: the quiz list, taking an attempt one question at a time, results, the text."""
 
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.signals import user_login_failed
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url, replace_url
@@ -169,6 +174,39 @@ def signup(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"Welcome, {user.get_username()}! Your account is ready.")
         return redirect("quizzes:quiz_list")
     return render(request, "registration/signup.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@sensitive_post_parameters()
+@never_cache
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Django's password change, with wrong current passwords counted as failed logins.
+
+    Each wrong "old password" is told to django-axes as a failed login of the account from this
+    address, so guessing it is paused after AXES_FAILURE_LIMIT tries, exactly as at login.
+    """
+    credentials = {"username": request.user.get_username()}
+    if request.method == "POST" and not AxesProxyHandler.is_allowed(request, credentials):
+        return render(
+            request,
+            settings.AXES_LOCKOUT_TEMPLATE,
+            {
+                "username": credentials["username"],
+                "failure_limit": settings.AXES_FAILURE_LIMIT,
+                "cooloff_timedelta": settings.AXES_COOLOFF_TIME,
+            },
+            status=429,
+        )
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = form.save()
+            update_session_auth_hash(request, user)
+            return redirect("password_change_done")
+        if "old_password" in form.errors:
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+    return render(request, "registration/password_change_form.html", {"form": form})
 
 
 # Taking an attempt (owned by the attempt-flow engineer)

@@ -1,0 +1,207 @@
+"""What running the site in production needs: logs a collector reads, pages no cache keeps,
+durable SQLite, password guessing paused, and the shared cache (Redis) when it is configured."""
+
+import io
+import json
+import logging
+import os
+import socket
+import sys
+import uuid
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+import quizsite.settings as project_settings
+from quizzes.logs import JsonFormatter, RequestIdFilter
+from tests.factories import QuizFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+# Logs
+
+
+@pytest.fixture
+def log_lines():
+    """What the site logs during the test, as the JSON lines the stderr handler writes."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestIdFilter())
+    loggers = [logging.getLogger("django"), logging.getLogger()]
+    for logger in loggers:
+        logger.addHandler(handler)
+    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    for logger in loggers:
+        logger.removeHandler(handler)
+
+
+def test_every_response_carries_its_request_id_and_its_log_lines_too(client, student, log_lines):
+    client.force_login(student)
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    (line,) = [line for line in log_lines() if line["logger"] == "django.request"]
+    assert line["request_id"] == response["X-Request-ID"]
+    assert (line["level"], line["status"], line["path"]) == ("WARNING", 404, "/no/such/page/")
+
+
+def test_a_sane_request_id_from_a_proxy_is_kept_and_any_other_replaced(client):
+    assert client.get("/healthz", headers={"X-Request-ID": "lb-1234abcd"})["X-Request-ID"] == (
+        "lb-1234abcd"
+    )
+    forged = client.get("/healthz", headers={"X-Request-ID": "<script>\n"})["X-Request-ID"]
+    assert len(forged) == 32 and forged.isalnum()
+
+
+def test_a_failed_login_logs_neither_the_password_nor_the_answers(client, log_lines):
+    UserFactory(username="sam")
+    client.post(reverse("login"), {"username": "sam", "password": "Secret-guess-123"})
+    quiz = QuizFactory(question_count=1)
+    client.post(reverse("quizzes:start_quiz", args=[quiz.slug]), {"answer": "My answer 42"})
+    text = json.dumps(log_lines())
+    assert "Secret-guess-123" not in text and "My answer 42" not in text
+
+
+def test_an_error_is_one_json_line_with_its_traceback():
+    formatter = JsonFormatter()
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        record = logging.LogRecord(
+            "django.request",
+            logging.ERROR,
+            "",
+            0,
+            "Internal Server Error: %s",
+            ("/x/",),
+            sys.exc_info(),
+        )
+    record.status_code = 500
+    record.request_id = "abc"
+    line = json.loads(formatter.format(record))
+    assert (line["message"], line["status"], line["request_id"]) == (
+        "Internal Server Error: /x/",
+        500,
+        "abc",
+    )
+    assert "ValueError: boom" in line["traceback"]
+
+
+def test_the_site_logs_to_standard_error_as_json():
+    handler = project_settings.LOGGING["handlers"]["stderr"]
+    assert handler["class"] == "logging.StreamHandler" and handler["formatter"] == "json"
+    assert project_settings.LOGGING["root"]["level"] == "WARNING"
+
+
+# Caching, durability
+
+
+def test_teaching_pages_and_exports_are_never_cached(client, instructor, quiz):
+    client.force_login(instructor)
+    for url in (
+        reverse("quizzes:course_overview"),
+        reverse("quizzes:gradebook", args=[quiz.slug]),
+        reverse("quizzes:export_csv", args=[quiz.slug, "grades"]),
+    ):
+        cache_control = client.get(url)["Cache-Control"]
+        assert "no-store" in cache_control and "private" in cache_control, url
+
+
+def test_sqlite_syncs_every_commit_to_disk():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's own setting")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous")
+        assert cursor.fetchone()[0] == 2  # FULL
+
+
+# Password changes
+
+
+def test_guessing_the_current_password_is_paused_like_logins(client):
+    user = UserFactory(username="sam")
+    client.force_login(user)
+    url = reverse("password_change")
+    wrong = {
+        "old_password": "wrong",
+        "new_password1": "a-new-pass-42!",
+        "new_password2": "a-new-pass-42!",
+    }
+    for _ in range(project_settings.AXES_FAILURE_LIMIT - 1):
+        assert client.post(url, wrong).status_code == 200
+    # As at login, the try that reaches the limit already shows the pause.
+    assert client.post(url, wrong).status_code == 429
+    right = {**wrong, "old_password": "correct-horse-battery"}
+    paused = client.post(url, right)
+    assert paused.status_code == 429
+    assert "Too many tries" in paused.text
+    user.refresh_from_db()
+    assert user.check_password("correct-horse-battery")
+    other = Client()
+    other.force_login(UserFactory(username="olga"))
+    assert other.post(url, right).status_code == 302  # another account is not paused
+
+
+def test_the_right_current_password_changes_it(client):
+    user = UserFactory(username="sam")
+    client.force_login(user)
+    data = {
+        "old_password": "correct-horse-battery",
+        "new_password1": "a-new-pass-42!",
+        "new_password2": "a-new-pass-42!",
+    }
+    response = client.post(reverse("password_change"), data)
+    assert response["Location"] == reverse("password_change_done")
+    user.refresh_from_db()
+    assert user.check_password("a-new-pass-42!")
+    assert client.get(reverse("quizzes:quiz_list")).status_code == 200  # still signed in
+
+
+# The shared cache
+
+
+def redis_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def redis(settings):
+    """The site as configured with REDIS_URL: Redis as the cache, cached_db sessions."""
+    if not redis_answers():
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail("REQUIRE_REDIS=1 but Redis does not answer on 127.0.0.1:6379.")
+        pytest.skip("Redis does not answer on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": f"quizsite-test-{uuid.uuid4().hex}",
+        }
+    }
+    settings.SESSION_ENGINE = "quizzes.cached_sessions"
+    return settings
+
+
+def test_with_redis_a_session_is_read_from_the_cache_and_logout_ends_it_everywhere(
+    redis, student, django_assert_num_queries
+):
+    first = Client()
+    first.force_login(student)
+    second = Client()  # another server, sharing the cache and the database
+    second.cookies = first.cookies.__class__(first.cookies)
+    assert second.get(reverse("quizzes:quiz_list")).status_code == 200
+    with django_assert_num_queries(0):  # the session from the cache, nothing from the database
+        from django.contrib.sessions.backends.base import SessionBase  # noqa: F401
+
+        from quizzes.cached_sessions import SessionStore
+
+        assert SessionStore(first.cookies["sessionid"].value).load()
+    first.post(reverse("logout"))
+    assert second.get(reverse("quizzes:quiz_list")).status_code == 302
