@@ -1,6 +1,7 @@
 """Instructions per request of the answer loop, counted by callgrind: a figure that does not move.
 
     .venv/bin/python benchmarks/request_cost.py [--requests 30] [--targets ceiling,question]
+        [--redis redis://127.0.0.1:6379/14]
 
 The load test (answer_loop.py) measures requests per second, which drift by a fifth from one
 minute to the next on a shared machine. This counts the CPU instructions each request costs
@@ -145,21 +146,35 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=30, help="requests counted per target")
     parser.add_argument("--targets", default=",".join(TARGETS), help="comma-separated")
+    parser.add_argument(
+        "--redis",
+        metavar="URL",
+        default="",
+        help="the shared cache, as REDIS_URL (e.g. redis://127.0.0.1:6379/14); default: none",
+    )
     args = parser.parse_args()
     if not shutil.which("valgrind"):
         sys.exit("valgrind is not installed (apt-get install -y valgrind).")
     targets = [target.strip() for target in args.targets.split(",")]
     directory = tempfile.mkdtemp(prefix="quizsite-request-cost-")
     try:
-        env = production_env(PASSWORD) | {"SQLITE_PATH": str(Path(directory) / "cost.sqlite3")}
+        env = production_env(PASSWORD) | {
+            "SQLITE_PATH": str(Path(directory) / "cost.sqlite3"),
+            "DJANGO_STATIC_ROOT": str(Path(directory) / "static"),
+        }
+        env.pop("REDIS_URL", None)
+        if args.redis:
+            env |= {"REDIS_URL": args.redis, "DJANGO_CACHE_PREFIX": Path(directory).name}
         run(env, sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0")
+        run(env, sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0")
         run(env, sys.executable, "manage.py", "setup_demo", capture=True)
         run(env, sys.executable, "benchmarks/answer_loop.py", "_students", "1", PASSWORD)
         costs = {}
         for target in targets:
             costs[target] = round(count(env, target, args.requests, directory), 2)
             print(f"{target:<16}{costs[target]:>7.2f} M instructions per request")
-        print(json.dumps({"requests": args.requests, "instructions_millions": costs}))
+        cache = "redis" if args.redis else "none"
+        print(json.dumps({"requests": args.requests, "cache": cache, "instructions_millions": costs}))
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 

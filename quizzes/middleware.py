@@ -1,7 +1,7 @@
 """Middleware: request ids, htmx logins, and pages no cache may keep."""
 
+import os
 import re
-import uuid
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -23,8 +23,8 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        given = request.headers.get("X-Request-ID", "")
-        current = given if _GIVEN_ID.match(given) else uuid.uuid4().hex
+        given = request.META.get("HTTP_X_REQUEST_ID")
+        current = given if given and _GIVEN_ID.match(given) else os.urandom(16).hex()
         request.request_id = current
         token = request_id.set(current)
         try:

@@ -10,6 +10,7 @@ import sys
 import uuid
 
 import pytest
+import redis as redis_client
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -180,7 +181,7 @@ def redis(settings):
         pytest.skip("Redis does not answer on 127.0.0.1:6379")
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "quizzes.redis_cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/15",
             "KEY_PREFIX": f"quizsite-test-{uuid.uuid4().hex}",
         }
@@ -205,3 +206,39 @@ def test_with_redis_a_session_is_read_from_the_cache_and_logout_ends_it_everywhe
         assert SessionStore(first.cookies["sessionid"].value).load()
     first.post(reverse("logout"))
     assert second.get(reverse("quizzes:quiz_list")).status_code == 302
+
+
+def test_the_site_configures_redis_only_when_redis_url_is_set():
+    if project_settings.REDIS_URL:
+        assert project_settings.CACHES["default"]["BACKEND"] == "quizzes.redis_cache.RedisCache"
+        assert project_settings.SESSION_ENGINE == "quizzes.cached_sessions"
+    else:
+        assert "locmem" in project_settings.CACHES["default"]["BACKEND"]
+        assert project_settings.SESSION_ENGINE == "quizzes.sessions"
+
+
+def test_the_redis_cache_keeps_django_s_cache_api(redis):
+    from django.core.cache import cache
+
+    cache.set("answer", {"picked": ["o1", "o2"]}, 60)
+    assert cache.get("answer") == {"picked": ["o1", "o2"]}
+    assert cache.get("missing", "default") == "default"
+    assert cache.add("answer", "other") is False and cache.add("new", 1) is True
+    assert cache.incr("new", 4) == 5 and cache.get("new") == 5
+    with pytest.raises(ValueError):
+        cache.incr("missing")
+    cache.set_many({"a": 1, "b": "two"})
+    assert cache.get_many(["a", "b", "missing"]) == {"a": 1, "b": "two"}
+    assert cache.has_key("a") and cache.delete("a") and not cache.has_key("a")
+    cache.delete_many(["b", "new"])
+    assert cache.get_many(["b", "new"]) == {}
+    cache.set("forever", "x", None)
+    assert cache.touch("forever", 60) and cache.touch("forever", None)
+    cache.set("gone", "x", 0)
+    assert cache.get("gone") is None
+    other = redis_client.Redis.from_url("redis://127.0.0.1:6379/15")
+    other.set("not-ours", "kept")
+    cache.clear()
+    assert cache.get("answer") is None and cache.get("forever") is None
+    assert other.get("not-ours") == b"kept"  # clear() leaves keys without the site's prefix
+    other.delete("not-ours")

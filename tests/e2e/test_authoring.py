@@ -216,7 +216,9 @@ def test_an_instructor_builds_a_quiz_of_every_kind_and_a_student_takes_it(
     # Drag the second slot to the top; the order is saved.
     slots = page.locator("#slot-list li")
     moved = slots.nth(1).get_attribute("data-slot")
-    slots.nth(1).locator(".drag-handle").drag_to(slots.nth(0).locator(".drag-handle"))
+    with page.expect_response(re.compile(r"/build/order/$")) as saved:
+        slots.nth(1).locator(".drag-handle").drag_to(slots.nth(0).locator(".drag-handle"))
+    assert saved.value.status == 200
     expect(page.locator("#slot-list li").first).to_have_attribute("data-slot", moved)
     quiz = Quiz.objects.get(slug="e2e-every-kind")
     assert f"q{quiz.quiz_questions.order_by('position').first().pk}" == moved
