@@ -174,7 +174,8 @@ def main() -> None:
             costs[target] = round(count(env, target, args.requests, directory), 2)
             print(f"{target:<16}{costs[target]:>7.2f} M instructions per request")
         cache = "redis" if args.redis else "none"
-        print(json.dumps({"requests": args.requests, "cache": cache, "instructions_millions": costs}))
+        report = {"requests": args.requests, "cache": cache, "instructions_millions": costs}
+        print(json.dumps(report))
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 
