@@ -358,6 +358,22 @@ def test_argon2_is_the_first_hasher_and_old_hashes_upgrade_at_login(client, sett
     assert user.password.startswith("argon2$")
 
 
+def test_argon2_uses_owasp_s_minimum_and_rehashes_django_s_defaults_at_login(client, settings):
+    import quizsite.settings as project_settings
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    user = UserFactory(username="pat")
+    django_default = Argon2PasswordHasher()
+    user.password = django_default.encode("correct-horse-battery", django_default.salt())
+    user.save()
+    assert "m=102400,t=2,p=8" in user.password
+    assert _login(client, "pat", "correct-horse-battery").status_code == 302
+    user.refresh_from_db()
+    assert "m=19456,t=2,p=1" in user.password
+    assert user.check_password("correct-horse-battery")
+
+
 # Headers
 
 
