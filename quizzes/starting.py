@@ -4,7 +4,8 @@ import random
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, models, transaction
+from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 
 from quizzes.models import (
@@ -15,8 +16,21 @@ from quizzes.models import (
     Quiz,
     RandomDraw,
     Response,
+    SourceText,
 )
 from quizzes.permissions import is_instructor
+
+ATTEMPT_FIELDS = (
+    "pk",
+    "quiz_id",
+    "student_id",
+    "number",
+    "is_preview",
+    "state",
+    "deadline",
+    "grace_ends_at",
+    "overdue_handling",
+)
 
 
 def start_attempt(*, quiz: Quiz, student, moment: datetime | None = None) -> Attempt:
@@ -24,67 +38,91 @@ def start_attempt(*, quiz: Quiz, student, moment: datetime | None = None) -> Att
 
     Instructors start previews, which open unpublished and closed quizzes and never count.
     Raises AttemptNotAllowed with a message for the student.
+
+    The questions are drawn and frozen first, outside any transaction; then, with the student's
+    row locked (on SQLite the database's write lock), the attempts are read again and the limit
+    checked before the new attempt is written. So concurrent starts, from several tabs or
+    sessions, never make more attempts than the quiz allows: the later ones resume the first.
     """
     moment = moment or timezone.now()
     preview = is_instructor(student)
-    Attempt.objects.filter(quiz=quiz, student=student).close_overdue(moment)
-    existing = Attempt.objects.filter(quiz=quiz, student=student).in_progress().first()
-    if existing:
+    existing = _resume(quiz, student, moment)
+    if existing is not None:
         return existing
     if not preview:
-        if not quiz.is_published or not quiz.is_open_at(moment):
-            raise AttemptNotAllowed("This quiz is not open now.")
-        used = Attempt.objects.filter(quiz=quiz, student=student, is_preview=False).count()
-        if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
-            raise AttemptNotAllowed("You have used all your attempts at this quiz.")
+        _check_allowed(quiz, student, moment)
     rng = random.Random()
     slots = questions_for_attempt(quiz, preview=preview, rng=rng)
     if not slots:
         raise AttemptNotAllowed("This quiz has no questions yet.")
     if quiz.shuffle_questions:
         rng.shuffle(slots)
+    snapshots = [
+        (question, points, question.snapshot(rng=rng if quiz.shuffle_options else None))
+        for question, points in slots
+    ]
     accommodation = Accommodation.objects.filter(student=student).first()
     deadline = quiz.deadline_for(moment, accommodation)
-    try:
-        with transaction.atomic():
-            number = (
-                Attempt.objects.filter(quiz=quiz, student=student).aggregate(
-                    last=models.Max("number")
-                )["last"]
-                or 0
-            ) + 1
-            # The partial unique constraint on in-progress attempts, not the check above, is
-            # what makes concurrent starts create one attempt: the losers resume the winner's.
-            attempt = Attempt.objects.create(
-                quiz=quiz,
-                student=student,
-                number=number,
-                is_preview=preview,
-                started_at=moment,
-                deadline=deadline,
-                grace_ends_at=quiz.grace_end_for(deadline),
-                overdue_handling=quiz.overdue_handling,
-                time_factor=accommodation.time_factor if accommodation else Decimal(1),
-                no_time_limit=bool(accommodation and accommodation.no_time_limit),
-                max_score=sum((points for _, points in slots), Decimal(0)),
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=student.pk).values_list("pk").get()
+        attempts = _attempts(quiz, student)
+        existing = next((attempt for attempt in attempts if attempt.is_in_progress), None)
+        if existing is not None:
+            return existing
+        if not preview:
+            _check_allowed(quiz, student, moment, attempts=attempts)
+        attempt = Attempt.objects.create(
+            quiz=quiz,
+            student=student,
+            number=max((a.number for a in attempts), default=0) + 1,
+            is_preview=preview,
+            started_at=moment,
+            deadline=deadline,
+            grace_ends_at=quiz.grace_end_for(deadline),
+            overdue_handling=quiz.overdue_handling,
+            time_factor=accommodation.time_factor if accommodation else Decimal(1),
+            no_time_limit=bool(accommodation and accommodation.no_time_limit),
+            max_score=sum((points for _, points, _ in snapshots), Decimal(0)),
+        )
+        Response.objects.bulk_create(
+            Response(
+                attempt=attempt,
+                position=position,
+                question=question,
+                points=points,
+                snapshot=snapshot,
             )
-            Response.objects.bulk_create(
-                Response(
-                    attempt=attempt,
-                    position=position,
-                    question=question,
-                    points=points,
-                    snapshot=question.snapshot(rng=rng if quiz.shuffle_options else None),
-                )
-                for position, (question, points) in enumerate(slots, start=1)
-            )
-    except IntegrityError:
-        # A concurrent request started the attempt first: resume that one.
-        existing = Attempt.objects.filter(quiz=quiz, student=student).in_progress().first()
-        if existing is None:
-            raise
-        return existing
+            for position, (question, points, snapshot) in enumerate(snapshots, start=1)
+        )
+    attempt.is_new = True
     return attempt
+
+
+def _attempts(quiz: Quiz, student) -> list[Attempt]:
+    return list(Attempt.objects.filter(quiz=quiz, student=student).only(*ATTEMPT_FIELDS))
+
+
+def _resume(quiz: Quiz, student, moment: datetime) -> Attempt | None:
+    """The student's attempt in progress, once any whose time is up has been closed."""
+    for attempt in _attempts(quiz, student):
+        if attempt.is_in_progress:
+            if not attempt.must_close(moment):
+                return Attempt.objects.get(pk=attempt.pk)
+            attempt.finish(moment=moment)
+    return None
+
+
+def _check_allowed(quiz: Quiz, student, moment: datetime, attempts=None) -> None:
+    if not quiz.is_published or not quiz.is_open_at(moment):
+        raise AttemptNotAllowed("This quiz is not open now.")
+    if quiz.attempts_allowed is None:
+        return
+    if attempts is None:
+        used = Attempt.objects.filter(quiz=quiz, student=student, is_preview=False).count()
+    else:
+        used = sum(1 for attempt in attempts if not attempt.is_preview)
+    if used >= quiz.attempts_allowed:
+        raise AttemptNotAllowed("You have used all your attempts at this quiz.")
 
 
 def questions_for_attempt(
@@ -97,7 +135,7 @@ def questions_for_attempt(
     shown = [Question.Status.PUBLISHED, *([Question.Status.DRAFT] if preview else [])]
     chosen: list[tuple[Question, Decimal]] = []
     drawn: set[int] = set()
-    for slot in quiz.slots():
+    for slot in quiz.slots(with_texts=False):
         if isinstance(slot, RandomDraw):
             pool = [question for question in slot.candidates() if question.pk not in drawn]
             for question in rng.sample(pool, min(slot.count, len(pool))):
@@ -105,4 +143,9 @@ def questions_for_attempt(
                 chosen.append((question, slot.points or question.default_points))
         elif slot.question.status in shown:
             chosen.append((slot.question, slot.effective_points))
+    # The texts once each, not once per question: a text may be megabytes.
+    wanted = {question.source_text_id for question, _ in chosen}
+    texts = SourceText.objects.in_bulk(wanted)
+    for question, _ in chosen:
+        question.source_text = texts[question.source_text_id]
     return chosen

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes.models import Attempt, Response
+from quizzes.models import Attempt, AttemptNotAllowed, Response
 from quizzes.starting import start_attempt
 from tests.factories import QuizFactory, UserFactory
 
@@ -125,6 +125,31 @@ def test_ten_concurrent_starts_through_the_model_return_the_same_attempt(student
     attempts = run_together(10, lambda _: start_attempt(quiz=deferred_quiz, student=student).pk)
     assert len(set(attempts)) == 1
     assert Attempt.objects.filter(student=student).count() == 1
+
+
+def test_racing_start_and_finish_loops_never_exceed_the_attempt_limit(student):
+    """Six sessions each start and hand in three times; the quiz allows two attempts."""
+    quiz = QuizFactory(question_count=2, feedback="deferred", attempts_allowed=2)
+
+    def start_and_finish(_):
+        refused = 0
+        for _ in range(3):
+            try:
+                attempt = start_attempt(quiz=quiz, student=student)
+            except AttemptNotAllowed:
+                refused += 1
+                continue
+            Attempt.objects.get(pk=attempt.pk).finish()
+        return refused
+
+    refusals = run_together(6, start_and_finish)
+
+    numbers = sorted(
+        Attempt.objects.filter(quiz=quiz, student=student).values_list("number", flat=True)
+    )
+    assert numbers == [1, 2]
+    assert sum(refusals) > 0
+    assert not Attempt.objects.filter(quiz=quiz, state=Attempt.State.IN_PROGRESS).exists()
 
 
 def test_concurrent_saves_keep_the_newest_version(student):

@@ -359,8 +359,9 @@ def test_argon2_is_the_first_hasher_and_old_hashes_upgrade_at_login(client, sett
 
 
 def test_argon2_uses_owasp_s_minimum_and_rehashes_django_s_defaults_at_login(client, settings):
-    import quizsite.settings as project_settings
     from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    import quizsite.settings as project_settings
 
     settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
     user = UserFactory(username="pat")

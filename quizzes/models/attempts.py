@@ -137,6 +137,9 @@ class Attempt(models.Model):
 
     objects = AttemptQuerySet.as_manager()
 
+    # True on the attempt start_attempt has just made, so the view knows it starts at question 1.
+    is_new = False
+
     class Meta:
         ordering = ["-started_at", "-pk"]
         constraints = [

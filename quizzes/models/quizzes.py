@@ -178,9 +178,14 @@ class Quiz(models.Model):
         ]
         return min(ends) if ends else None
 
-    def slots(self) -> list["QuizQuestion | RandomDraw"]:
-        """The quiz's questions by name and its random draws, in order: two queries."""
-        named = list(self.quiz_questions.select_related("question__source_text"))
+    def slots(self, *, with_texts: bool = True) -> list["QuizQuestion | RandomDraw"]:
+        """The quiz's questions by name and its random draws, in order: two queries. Without
+        texts, each question's text is left for the caller to load (once per text)."""
+        named = list(
+            self.quiz_questions.select_related(
+                "question__source_text" if with_texts else "question"
+            )
+        )
         draws = list(self.random_draws.select_related("tag", "source_text"))
         return sorted([*named, *draws], key=lambda slot: (slot.position, slot.pk))
 

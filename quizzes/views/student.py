@@ -423,12 +423,15 @@ def start_quiz(request: HttpRequest, slug: str) -> HttpResponse:
     except AttemptNotAllowed as refused:
         messages.error(request, str(refused))
         return redirect_page(request, quiz.get_absolute_url())
-    position = (
-        attempt.responses.filter(answered_at__isnull=True)
-        .order_by("position")
-        .values_list("position", flat=True)
-        .first()
-    )
+    # A new attempt starts at question 1; a resumed one at its first unanswered question.
+    position = None
+    if not attempt.is_new:
+        position = (
+            attempt.responses.filter(answered_at__isnull=True)
+            .order_by("position")
+            .values_list("position", flat=True)
+            .first()
+        )
     return redirect_page(request, _question_url(attempt, position or 1))
 
 
