@@ -118,9 +118,9 @@ AUTHENTICATION_BACKENDS = [
     # Django's ModelBackend, loading the signed-in user with plain SQL (quizzes/sql.py).
     "quizzes.backends.ModelBackend",
 ]
-# Argon2id at OWASP's minimum parameters first (quizzes/hashers.py): 22 ms a login, where
-# Django's default Argon2 takes 225 ms and PBKDF2 250 ms (README, "Security"). Hashes of the
-# others still verify and are rehashed at the next login.
+# Argon2id at OWASP's minimum parameters first (quizzes/hashers.py): a tenth of the CPU of
+# Django's default Argon2 or PBKDF2 a login (README, "Security"), so a class logging in at once
+# does not queue. Hashes of the others still verify and are rehashed at the next login.
 PASSWORD_HASHERS = [
     "quizzes.hashers.ClassroomArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -157,10 +157,11 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # Where `setup_demo` keeps the demo password it generated, so every run can print it.
 DEMO_PASSWORD_FILE = os.environ.get("DEMO_PASSWORD_FILE", str(BASE_DIR / ".demo-password"))
 
-# The shared cache is optional: with REDIS_URL (one server or several) Django's RedisCache is the
-# cache and sessions are cached_db, so a logout deletes the session from the cache every server
-# reads. Without it, database sessions and each process's own memory cache. Both read the
-# database with plain SQL (quizzes/sql.py): every signed-in request reads a session.
+# The shared cache is optional: with REDIS_URL (one server or several) Redis is the cache
+# (quizzes/redis_cache.py) and sessions are cached_db, so a logout deletes the session from the
+# cache every server reads; if Redis stops answering, sessions fall back to the database alone.
+# Without it, database sessions and each process's own memory cache. Both read the database with
+# plain SQL (quizzes/sql.py): every signed-in request reads a session.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {

@@ -2,8 +2,8 @@
 
 Django's own RedisCache makes a new redis.Redis client for every cache operation (its
 RedisCacheClient.get_client), and building one (its table of response callbacks) cost more than
-the database read it was to spare: with it, every signed-in request got 0.5 M instructions
-dearer, not cheaper (README, "Benchmark"). This backend (a custom cache backend, as Django's docs
+the database read it was to spare: with it, every signed-in request got dearer, not cheaper
+(README, "Benchmark"). This backend (a custom cache backend, as Django's docs
 describe them: a BaseCache subclass named in CACHES) keeps one thread-safe client per process,
 with its connection pool, and stores values as Django's does: integers as themselves (so incr
 works), everything else pickled.
@@ -21,7 +21,10 @@ class RedisCache(BaseCache):
     def __init__(self, server: str | list[str], params: dict[str, Any]):
         super().__init__(params)
         url = server if isinstance(server, str) else server[0]
-        self.client = redis.Redis.from_url(url, **params.get("OPTIONS", {}))
+        # Timeouts, so a Redis that stops answering costs a request half a second, not a worker
+        # hung for ever (the callers fall back to the database).
+        options = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+        self.client = redis.Redis.from_url(url, **(options | params.get("OPTIONS", {})))
 
     # Values
 

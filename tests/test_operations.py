@@ -11,11 +11,13 @@ import uuid
 
 import pytest
 import redis as redis_client
+from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 import quizsite.settings as project_settings
+from quizzes.cached_sessions import SessionStore as CachedSessionStore
 from quizzes.logs import JsonFormatter, RequestIdFilter
 from tests.factories import QuizFactory, UserFactory
 
@@ -199,13 +201,46 @@ def test_with_redis_a_session_is_read_from_the_cache_and_logout_ends_it_everywhe
     second.cookies = first.cookies.__class__(first.cookies)
     assert second.get(reverse("quizzes:quiz_list")).status_code == 200
     with django_assert_num_queries(0):  # the session from the cache, nothing from the database
-        from django.contrib.sessions.backends.base import SessionBase  # noqa: F401
-
-        from quizzes.cached_sessions import SessionStore
-
-        assert SessionStore(first.cookies["sessionid"].value).load()
+        assert CachedSessionStore(first.cookies["sessionid"].value).load()
     first.post(reverse("logout"))
     assert second.get(reverse("quizzes:quiz_list")).status_code == 302
+
+
+@pytest.fixture
+def redis_gone(settings):
+    """REDIS_URL set, but nothing answers there (Redis stopped, or its host unreachable)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "quizzes.redis_cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port}/0",
+        }
+    }
+    settings.SESSION_ENGINE = "quizzes.cached_sessions"
+    return settings
+
+
+def test_when_redis_does_not_answer_students_log_in_work_and_log_out_on_the_database(
+    redis_gone, client, student, caplog
+):
+    student.set_password("a-pass-for-tests-1")
+    student.save()
+    client.get(reverse("login"))
+    response = client.post(
+        reverse("login"), {"username": student.username, "password": "a-pass-for-tests-1"}
+    )
+    assert response.status_code == 302
+    key = client.cookies["sessionid"].value
+    assert Session.objects.filter(session_key=key).exists()
+    assert client.get(reverse("quizzes:quiz_list")).status_code == 200
+
+    client.post(reverse("logout"))
+
+    assert not Session.objects.filter(session_key=key).exists()
+    assert client.get(reverse("quizzes:quiz_list")).status_code == 302
+    assert "The session cache failed; using the database alone" in caplog.text
 
 
 def test_the_site_configures_redis_only_when_redis_url_is_set():
