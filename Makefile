@@ -13,7 +13,17 @@ RUN := $(UV) run --locked
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run serve bench load capacity browser test test-postgres lint format clean
+REDIS_URL ?= redis://127.0.0.1:6379/12
+
+.PHONY: run serve bench load load-cluster capacity browser test test-postgres lint format clean
+
+# $(call debian,program): install Debian's package of that name when the program is missing and
+# this is root with apt (the benchmarks' wrk and HAProxy, the end-to-end tests' Chromium).
+debian = command -v $(1) >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	echo "Installing Debian's $(1)" && \
+	{ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null 2>&1 || \
+	  { apt-get update -qq >/dev/null 2>&1 && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null 2>&1; }; }; } || true
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -39,15 +49,26 @@ serve: $(VENV)/.installed
 # DATABASE_URL is set or 127.0.0.1:5432 answers. wrk comes from Debian; without it (no root, no
 # apt) the script says so and uses its own asyncio client. BENCH_ARGS passes options through.
 bench: $(VENV)/.installed
-	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
-		{ apt-get install -y -qq wrk >/dev/null 2>&1 || \
-		  { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq wrk >/dev/null 2>&1; }; }; } || true
+	@$(call debian,wrk)
 	$(RUN) python benchmarks/answer_loop.py $(BENCH_ARGS)
 
 # A class of 200 under load and faults (README, "Load and fault test"): SQLite, then PostgreSQL
 # when POSTGRES_URL's server answers. LOAD_ARGS passes options through (--students, --db, ...).
 load: $(VENV)/.installed
 	$(RUN) python benchmarks/class_under_load.py --pg-url $(dir $(POSTGRES_URL))postgres $(LOAD_ARGS)
+
+# Two app servers behind HAProxy (deploy/haproxy.cfg, from Debian), sharing PostgreSQL and Redis:
+# sessions across servers, one whole server killed mid-class (README, "More than one server").
+load-cluster: $(VENV)/.installed
+	@$(call debian,haproxy)
+	$(RUN) python benchmarks/class_under_load.py --servers 2 --db postgres \
+		--pg-url $(dir $(POSTGRES_URL))postgres --redis-url $(REDIS_URL) $(LOAD_ARGS)
+
+# How big a class one server holds, at growing sizes, per configuration (README, "Capacity").
+# Long: about five minutes a size. CAPACITY_ARGS passes options through (--sizes, --configs).
+capacity: $(VENV)/.installed
+	$(RUN) python benchmarks/capacity.py --pg-url $(dir $(POSTGRES_URL))postgres \
+		--redis-url $(REDIS_URL) $(CAPACITY_ARGS)
 
 lint: $(VENV)/.installed
 	$(RUN) ruff check .
@@ -63,11 +84,7 @@ format: $(VENV)/.installed
 # The end-to-end tests drive Debian's Chromium (Playwright cannot download browsers here): installed
 # when missing and this is root with apt; otherwise the tests that need it are skipped, said plainly.
 browser:
-	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
-		echo "Installing Debian's chromium for the end-to-end tests" && \
-		{ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || \
-		  { apt-get update -qq >/dev/null 2>&1 && \
-		    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1; }; }; } || true
+	@$(call debian,chromium)
 	@if command -v chromium >/dev/null; then echo "End-to-end tests run in $$(command -v chromium)."; \
 	else echo "NOTE: chromium is not installed, so the end-to-end browser tests are SKIPPED" \
 	"(install Debian's package as root: apt-get install -y chromium)."; fi

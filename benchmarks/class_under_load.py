@@ -1,6 +1,7 @@
 """A class under load and faults: N students take the timed quiz against gunicorn, on loopback.
 
     .venv/bin/python benchmarks/class_under_load.py [--students 200] [--db sqlite|postgres|both]
+        [--servers 2] [--redis-url redis://127.0.0.1:6379/12]
 
 For each database (SQLite, then PostgreSQL when it answers at --pg-url) the script builds a fresh
 throwaway database, loads the demo (setup_demo), creates the students (one precomputed password
@@ -15,6 +16,12 @@ production: gunicorn, DEBUG off, whitenoise. Then a simulated class of asyncio H
 2. Everyone starts a one-minute copy of the quiz at once, answers slowly, and the deadline expires
    for all at once with the sweeper (close_overdue_attempts --every 0.5) running; half the class
    also presses Submit around the deadline, racing the sweeper.
+
+With --servers 2 (and --redis-url, as deployed), two gunicorn servers on two ports run behind
+HAProxy (deploy/haproxy.cfg), sharing the database and the cache: a student logs in on one and
+goes on on the other, logs out on one and is logged out on both; workers of both are killed, then
+one whole server, which stays down while the class goes on through the other; and a sweeper runs
+for each server at once.
 
 Afterwards it reconciles what the server acknowledged against the database and prints a summary.
 It exits non-zero when a criterion fails: a 5xx, "database is locked", an acknowledged answer not
@@ -44,6 +51,7 @@ from datetime import datetime
 from pathlib import Path
 
 import httpx
+import redis
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -51,18 +59,12 @@ GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 QUIZ = "rapallo-test"
 TIMED = "rapallo-test-timed"
 
-# The settings used: production's, with static files collected into a temporary folder.
-LOAD_SETTINGS = """\
-import os
-from quizsite.settings import *  # noqa: F403
-STATIC_ROOT = os.environ["LOAD_STATIC_ROOT"]
-"""
-
 SETUP = """\
 import json, os
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from quizzes.models import Quiz, QuizQuestion
+from quizzes.building import duplicate_quiz
+from quizzes.models import Quiz
 User = get_user_model()
 hashed = make_password(os.environ["LOAD_PASSWORD"])  # once: hashing 200 times takes a while
 count = int(os.environ["LOAD_STUDENTS"])
@@ -70,18 +72,11 @@ User.objects.bulk_create(
     [User(username=f"load{i:04}", password=hashed) for i in range(count)], batch_size=500
 )
 quiz = Quiz.objects.get(slug="rapallo-test")
-slots = list(quiz.quiz_questions.all())
-copy = Quiz.objects.get(pk=quiz.pk)
-copy.pk = None
-copy._state.adding = True
+copy = duplicate_quiz(quiz, owner=None)
 copy.slug, copy.title = "rapallo-test-timed", "Rapallo: Test (one minute)"
-copy.time_limit_minutes, copy.attempts_allowed = 1, None
+copy.time_limit_minutes, copy.attempts_allowed, copy.is_published = 1, None, True
 copy.save()
-QuizQuestion.objects.bulk_create(
-    QuizQuestion(quiz=copy, question_id=s.question_id, position=s.position, points=s.points)
-    for s in slots
-)
-print(json.dumps({"questions": len(slots)}))
+print(json.dumps({"questions": quiz.quiz_questions.count()}))
 """
 
 DUMP = """\
@@ -124,6 +119,7 @@ class Run:
     restarted: asyncio.Event = field(default_factory=asyncio.Event)
     faults: list = field(default_factory=list)
     finished_students: int = 0
+    session_checks: dict = field(default_factory=dict)
 
     def error(self, kind: str, example: str = "") -> None:
         self.errors[kind] += 1
@@ -250,9 +246,18 @@ class Student:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 3)
                 continue
+            if response.status_code >= 500 and "X-Request-ID" not in response.headers:
+                # HAProxy's own error (the app marks every response it makes with its request
+                # id): the server behind it died mid-request, as a connection error without it.
+                self.run.error("balancer 5xx, server gone (retried)", f"{url}")
+                if time.monotonic() > give_up:
+                    return response, body
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 3)
+                continue
             self.run.requests += 1
             self.run.latencies.append(time.perf_counter() - started)
-            if response.status_code >= 500 or response.status_code >= 400:
+            if response.status_code >= 400:
                 self.run.error(f"HTTP {response.status_code}", f"{method} {url}")
             if "database is locked" in response.text:
                 self.run.error("database is locked", url)
@@ -455,8 +460,10 @@ def manage(env: dict, *args: str, code: str | None = None) -> str:
 # One run
 
 
-async def faults(server: Server, run: Run, phase_done: asyncio.Event, answers: int) -> None:
-    """Three worker kills, then the whole server, restarted, while the class is answering.
+async def faults(servers: list[Server], run: Run, phase_done: asyncio.Event, answers: int) -> None:
+    """Three worker kills, then a whole server, while the class is answering. With one server
+    it is restarted; with several (behind HAProxy) it stays down and the class goes on through
+    the others.
 
     Timed by progress (a share of all the answers acknowledged), so they land mid-quiz whatever
     the class size and machine.
@@ -472,26 +479,32 @@ async def faults(server: Server, run: Run, phase_done: asyncio.Event, answers: i
     for share in (0.15, 0.3, 0.45):
         if not await at(share):
             return
-        victim = server.kill_a_worker()
-        run.faults.append(f"SIGKILL worker {victim}")
+        for server in servers:
+            victim = server.kill_a_worker()
+            run.faults.append(f"SIGKILL worker {victim} of :{server.port}")
     if not await at(0.6):
         return
-    server.kill()
-    run.faults.append("SIGKILL the whole server")
+    victim = servers[-1]
+    victim.kill()
+    run.faults.append(f"SIGKILL the whole server :{victim.port}")
     await asyncio.sleep(1)
-    await asyncio.to_thread(server.start)
-    run.faults.append("server restarted")
+    if len(servers) == 1:
+        await asyncio.to_thread(victim.start)
+        run.faults.append("server restarted")
+    else:
+        await asyncio.sleep(2)  # HAProxy's health check takes the dead server out
+        run.faults.append("the class goes on through the other server(s)")
     run.restarted.set()
 
 
 async def drive(
-    base_url: str, password: str, run: Run, server: Server, env: dict, questions: int
+    base_url: str, password: str, run: Run, servers: list[Server], env: dict, questions: int
 ) -> float:
     students = [Student(n, base_url, password, run, seed=1) for n in range(run.students)]
     started = time.perf_counter()
     # The class arrives and logs in a few at a time (a password check is deliberately slow);
     # then everyone starts at once.
-    arriving = asyncio.Semaphore(2 * server.workers)
+    arriving = asyncio.Semaphore(2 * sum(server.workers for server in servers))
 
     async def log_in(student: Student) -> None:
         async with arriving:
@@ -501,22 +514,26 @@ async def drive(
         await asyncio.gather(*(log_in(student) for student in students))
         run.login_seconds = time.perf_counter() - started
         go, phase_done = asyncio.Event(), asyncio.Event()
-        fault_task = asyncio.create_task(faults(server, run, phase_done, run.students * questions))
+        fault_task = asyncio.create_task(faults(servers, run, phase_done, run.students * questions))
         phase = asyncio.gather(*(student.take_quiz(go) for student in students))
         go.set()  # everyone starts at once
         await phase
         phase_done.set()
         await fault_task
 
-        sweeper = subprocess.Popen(
-            [PYTHON, "manage.py", "close_overdue_attempts", "--every", "0.5"],
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
+        # A sweeper per server, as each server's systemd unit runs one: each attempt closes once.
+        sweepers = [
+            subprocess.Popen(
+                [PYTHON, "manage.py", "close_overdue_attempts", "--every", "0.5"],
+                cwd=REPO,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                start_new_session=True,
+            )
+            for _ in servers
+        ]
         try:
             go = asyncio.Event()
             phase = asyncio.gather(*(student.race_the_deadline(go) for student in students))
@@ -524,10 +541,13 @@ async def drive(
             await phase
             await asyncio.sleep(2)  # one more sweep
         finally:
-            os.killpg(sweeper.pid, signal.SIGKILL)
-            output = sweeper.communicate()[0]
-        if "database is locked" in output or "Traceback" in output:
-            run.error("sweeper failed", output[-300:])
+            outputs = []
+            for sweeper in sweepers:
+                os.killpg(sweeper.pid, signal.SIGKILL)
+                outputs.append(sweeper.communicate()[0])
+        for output in outputs:
+            if "database is locked" in output or "Traceback" in output:
+                run.error("sweeper failed", output[-300:])
         run.finished_students = len(students)
     finally:
         await asyncio.gather(*(student.close() for student in students))
@@ -619,6 +639,7 @@ def summary(label: str, run: Run, elapsed: float, failures: list[str]) -> str:
         f"{'reload checks after restart':<32}{dict(run.reload_checks)}",
         f"{'attempts by quiz and state':<32}{dict(sorted(getattr(run, 'states', {}).items()))}",
         f"{'faults injected':<32}{'; '.join(run.faults)}",
+        f"{'shared sessions':<32}{run.session_checks or 'one server'}",
         "errors by kind:",
     ]
     lines += [f"  {kind:<30}{count}" for kind, count in sorted(run.errors.items())] or ["  none"]
@@ -650,28 +671,101 @@ def drop_postgres_database(url: str, name: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+class Balancer:
+    """HAProxy in front of the servers, configured from deploy/haproxy.cfg."""
+
+    def __init__(self, servers: list[Server], workdir: Path):
+        self.port = free_port()
+        lines = [
+            f"    server app{n} 127.0.0.1:{server.port} check"
+            for n, server in enumerate(servers, start=1)
+        ]
+        config = (REPO / "deploy" / "haproxy.cfg").read_text()
+        config = config.replace("{{FRONTEND_PORT}}", str(self.port))
+        config = config.replace("{{SERVERS}}", "\n".join(lines))
+        self.config = workdir / "haproxy.cfg"
+        self.config.write_text(config)
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        haproxy = shutil.which("haproxy")
+        if not haproxy:
+            raise RuntimeError("HAProxy is not installed (apt-get install -y haproxy).")
+        self.process = subprocess.Popen(
+            [haproxy, "-db", "-f", str(self.config)],
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        give_up = time.monotonic() + 20
+        while time.monotonic() < give_up:
+            try:
+                if httpx.get(f"http://127.0.0.1:{self.port}/healthz").status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.2)
+        raise RuntimeError("HAProxy did not start")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+def check_shared_sessions(first: Server, second: Server, password: str, run: Run) -> None:
+    """Log in on one server, go on on the other; log out on one, and the session is dead on both."""
+    name = "load0000"
+    a = httpx.Client(base_url=f"http://127.0.0.1:{first.port}", follow_redirects=False)
+    b = httpx.Client(base_url=f"http://127.0.0.1:{second.port}", follow_redirects=False)
+    try:
+        page = a.get("/accounts/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        form = {"username": name, "password": password, "csrfmiddlewaretoken": token}
+        if a.post("/accounts/login/", data=form).status_code != 302:
+            run.error("shared sessions: login failed", name)
+            return
+        b.cookies = a.cookies
+        on_other = b.get("/")
+        run.session_checks["logged in on one, served by the other"] = on_other.status_code == 200
+        csrf = a.cookies.get("csrftoken", "")
+        a.post("/accounts/logout/", headers={"X-CSRFToken": csrf})
+        after = b.get("/")
+        run.session_checks["logged out on one, dead on the other"] = (
+            after.status_code == 302 and "/accounts/login/" in after.headers.get("location", "")
+        )
+        for check, ok in run.session_checks.items():
+            if not ok:
+                run.error("shared sessions failed", check)
+    finally:
+        a.close()
+        b.close()
+
+
 def one_run(label: str, database_url: str | None, args) -> bool:
     workdir = Path(tempfile.mkdtemp(prefix="quizsite-load-"))
     password = secrets.token_urlsafe(12)
-    (workdir / "load_settings.py").write_text(LOAD_SETTINGS)
     env = {
         **os.environ,
-        "PYTHONPATH": f"{workdir}{os.pathsep}{REPO}",
-        "DJANGO_SETTINGS_MODULE": "load_settings",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
         "DJANGO_INSECURE_HTTP": "1",
-        "LOAD_STATIC_ROOT": str(workdir / "static"),
+        "DJANGO_STATIC_ROOT": str(workdir / "static"),
         "DEMO_PASSWORD": password,
         "DEMO_PASSWORD_FILE": str(workdir / "demo-password"),
         "LOAD_PASSWORD": password,
         "LOAD_STUDENTS": str(args.students),
         "SQLITE_PATH": str(workdir / "db.sqlite3"),
     }
-    env.pop("DJANGO_DEBUG", None)
-    env.pop("DATABASE_URL", None)
+    for name in ("DJANGO_DEBUG", "DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"):
+        env.pop(name, None)
     if database_url:
         env["DATABASE_URL"] = database_url
-    server = Server(env, free_port(), args.workers, workdir / "gunicorn.log")
+    if args.redis_url:
+        env |= {"REDIS_URL": args.redis_url, "DJANGO_CACHE_PREFIX": workdir.name}
+    servers = [
+        Server(env, free_port(), args.workers, workdir / f"gunicorn-{n}.log")
+        for n in range(args.servers)
+    ]
+    balancer = Balancer(servers, workdir) if args.servers > 1 else None
     run = Run(students=args.students)
     try:
         print(f"[{label}] migrate, setup_demo, {args.students} students, collectstatic…")
@@ -681,37 +775,54 @@ def one_run(label: str, database_url: str | None, args) -> bool:
             "questions"
         ]
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-        server.start()
-        static = httpx.get(f"http://127.0.0.1:{server.port}/static/quizzes/app.js")
+        for server in servers:
+            server.start()
+        port = servers[0].port
+        if balancer:
+            balancer.start()
+            port = balancer.port
+            check_shared_sessions(servers[0], servers[1], password, run)
+        static = httpx.get(f"http://127.0.0.1:{port}/static/quizzes/app.js")
         if static.status_code != 200:
             run.error("static files not served", str(static.status_code))
-        print(f"[{label}] serving on 127.0.0.1:{server.port} with {args.workers} workers; go")
+        where = f"HAProxy :{port} in front of " if balancer else ""
+        ports = ", ".join(f":{server.port}" for server in servers)
+        print(f"[{label}] serving on {where}{ports}, {args.workers} workers each; go")
         elapsed = asyncio.run(
             asyncio.wait_for(
-                drive(f"http://127.0.0.1:{server.port}", password, run, server, env, questions),
+                drive(f"http://127.0.0.1:{port}", password, run, servers, env, questions),
                 timeout=args.budget,
             )
         )
-        server.kill()
+        for server in servers:
+            server.kill()
         dump = json.loads(manage(env, "shell", code=DUMP).strip().splitlines()[-1])
-        log = server.log.read_text(errors="replace") if server.log.exists() else ""
-        if "database is locked" in log:
-            run.error("database is locked", "gunicorn log")
-        if "Traceback" in log:
-            run.error("server traceback", log[log.index("Traceback") :][:300])
+        for server in servers:
+            log = server.log.read_text(errors="replace") if server.log.exists() else ""
+            if "database is locked" in log:
+                run.error("database is locked", "gunicorn log")
+            if "Traceback" in log:
+                run.error("server traceback", log[log.index("Traceback") :][:300])
         failures = reconcile(run, dump, questions)
         if "server traceback" in run.errors:
             failures.append("the server logged a traceback")
         print(summary(label, run, elapsed, failures))
         for kind, example in run.samples.items():
-            if kind.startswith(("HTTP 5", "server", "database", "reload", "sweeper")):
+            if kind.startswith(("HTTP 5", "server", "database", "reload", "sweeper", "shared")):
                 print(f"  example of {kind}: {example}")
         return not failures
     except TimeoutError:
         print(f"[{label}] FAIL: the run did not finish within --budget {args.budget} s")
         return False
     finally:
-        server.kill()
+        for server in servers:
+            server.kill()
+        if balancer:
+            balancer.stop()
+        if args.redis_url:
+            client = redis.Redis.from_url(args.redis_url)
+            for key in client.scan_iter(match=f"{workdir.name}:*", count=1000):
+                client.delete(key)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
@@ -726,19 +837,31 @@ def main() -> int:
         help="A PostgreSQL server on loopback; a throwaway database is created there.",
     )
     parser.add_argument("--budget", type=float, default=600, help="Seconds per database.")
+    parser.add_argument(
+        "--servers",
+        type=int,
+        default=1,
+        help="App servers; 2 or more run behind HAProxy (deploy/haproxy.cfg), which is needed.",
+    )
+    parser.add_argument(
+        "--redis-url", default="", help="A shared cache (REDIS_URL), e.g. redis://127.0.0.1:6379/12"
+    )
     args = parser.parse_args()
     results = {}
+    setup = (" + Redis" if args.redis_url else "") + (
+        f", {args.servers} servers behind HAProxy" if args.servers > 1 else ""
+    )
     if args.db in ("sqlite", "both"):
-        results["SQLite"] = one_run("SQLite", None, args)
+        results["SQLite" + setup] = one_run("SQLite" + setup, None, args)
     if args.db in ("postgres", "both"):
         created = postgres_database(args.pg_url)
         if created:
             try:
-                results["PostgreSQL"] = one_run("PostgreSQL", created[0], args)
+                results["PostgreSQL" + setup] = one_run("PostgreSQL" + setup, created[0], args)
             finally:
                 drop_postgres_database(args.pg_url, created[1])
         elif args.db == "postgres":
-            results["PostgreSQL"] = False
+            results["PostgreSQL" + setup] = False
     print("\n" + "  ".join(f"{name}: {'PASS' if ok else 'FAIL'}" for name, ok in results.items()))
     return 0 if results and all(results.values()) else 1
 
