@@ -226,13 +226,16 @@ class Student:
 
 
 def cpu_seconds(pids: list[int]) -> float:
+    """CPU of these processes and of their children that have exited: PostgreSQL's backends
+    (one per connection, which Django recycles) and gunicorn's killed workers are reaped by
+    their parent, whose cutime and cstime then hold their CPU."""
     total = 0
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
+        total += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
     return total / CLK_TCK
 
 
