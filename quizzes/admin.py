@@ -1,10 +1,13 @@
-"""The instructors' admin: source texts, questions with their answer keys, quizzes, attempts.
+"""The teachers' admin: courses, texts, questions with their answer keys, quizzes, attempts.
 
 Instructors are staff users in the Instructors group (migration 0002 gives it the permissions).
-Authored text is always escaped: only format_html builds markup here.
+A user who is not a superuser sees and chooses only the objects of the courses they teach (the
+attempts of those they teach or assist): every change list, filter and choice list is scoped
+(CourseScoped). Authored text is always escaped: only format_html builds markup here.
 """
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -14,33 +17,166 @@ from quizzes import kinds, passages
 from quizzes.admin_forms import QuestionAdminForm, SourceTextAdminForm
 from quizzes.models import (
     Accommodation,
+    Assignment,
     Attempt,
+    Course,
+    Membership,
     Question,
     Quiz,
     QuizQuestion,
+    RandomDraw,
     Response,
     SourceText,
+    StudentOverride,
     Tag,
 )
 
 admin.site.site_header = "Quizsite for instructors"
 admin.site.site_title = "Quizsite admin"
-admin.site.index_title = "Texts, questions and quizzes"
+admin.site.index_title = "Courses, texts, questions and quizzes"
+
+# What each model's choices are scoped by: the path from it to its course.
+COURSE_OF = {
+    Course: "",
+    SourceText: "course",
+    Tag: "course",
+    Question: "source_text__course",
+    Quiz: "course",
+    QuizQuestion: "quiz__course",
+    RandomDraw: "quiz__course",
+    Assignment: "course",
+    Membership: "course",
+    Accommodation: "course",
+    StudentOverride: "assignment__course",
+    Attempt: "course",
+    Response: "attempt__course",
+}
+
+
+def of_courses(queryset, courses):
+    path = COURSE_OF[queryset.model]
+    return queryset.filter(**{f"{path}__in" if path else "pk__in": courses})
+
+
+class CourseScoped:
+    """A model admin that shows a teacher only their courses' objects, and offers only those
+    (and those courses' members) in its forms' choices. Read-only models (attempts) are read by
+    the courses' assistants too."""
+
+    readable_by_assistants = False
+
+    def courses(self, request):
+        if self.readable_by_assistants:
+            return Course.objects.staffed_by(request.user)
+        return Course.objects.teaching(request.user)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return of_courses(queryset, self.courses(request)).distinct()
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving an object to another course would split it from its questions, quizzes and
+        # attempts: the course is chosen once, when the object is added.
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and COURSE_OF.get(self.model) == "course":
+            fields.append("course")
+        return fields
+
+    def scoped_choices(self, request, model, queryset):
+        if request.user.is_superuser:
+            return queryset
+        if model in COURSE_OF:
+            return of_courses(queryset, self.courses(request)).distinct()
+        if model is get_user_model():
+            members = Membership.objects.filter(course__in=self.courses(request))
+            return queryset.filter(pk__in=members.values("user"))
+        return queryset
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None:
+            field.queryset = self.scoped_choices(request, db_field.related_model, field.queryset)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None:
+            field.queryset = self.scoped_choices(request, db_field.related_model, field.queryset)
+        return field
+
+
+def only_related(*names):
+    """list_filter entries that offer only the objects the change list can show."""
+    return [(name, admin.RelatedOnlyFieldListFilter) for name in names]
+
+
+# Courses
+
+
+class MembershipInline(CourseScoped, admin.TabularInline):
+    model = Membership
+    fields = ["user", "role", "joined_at", "removed_at"]
+    extra = 0
+
+
+@admin.register(Course)
+class CourseAdmin(CourseScoped, admin.ModelAdmin):
+    list_display = ["title", "code", "term", "is_archived", "join_enabled", "created_at"]
+    list_filter = ["is_archived", "term"]
+    search_fields = ["title", "code", "term"]
+    readonly_fields = ["join_code", "created_by"]
+    inlines = [MembershipInline]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and (
+            request.user.is_superuser or request.user.has_perm("quizzes.add_course")
+        )
+
+    def save_model(self, request, obj, form, change):
+        created = obj.pk is None
+        if created:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        if created and not request.user.is_superuser:
+            Membership.objects.get_or_create(
+                course=obj, user=request.user, defaults={"role": Membership.Role.TEACHER}
+            )
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(CourseScoped, admin.ModelAdmin):
+    list_display = ["quiz", "course", "opens_at", "closes_at", "time_limit_minutes"]
+    list_display += ["attempts_allowed"]
+    list_filter = only_related("course", "quiz")
+    list_select_related = ["quiz", "course"]
+
+
+@admin.register(StudentOverride)
+class StudentOverrideAdmin(CourseScoped, admin.ModelAdmin):
+    list_display = ["student", "assignment", "opens_at", "closes_at", "time_limit_minutes"]
+    list_display += ["attempts_allowed", "note"]
+    list_select_related = ["student", "assignment__quiz", "assignment__course"]
+    search_fields = ["student__username", "note"]
 
 
 # Source texts and tags
 
 
 @admin.register(SourceText)
-class SourceTextAdmin(admin.ModelAdmin):
+class SourceTextAdmin(CourseScoped, admin.ModelAdmin):
     # SourceText.clean refuses body edits that would move a question's excerpt; the model form
     # runs it and shows the message on the body field.
     form = SourceTextAdminForm
-    list_display = ["title", "publisher", "published_on", "question_count", "updated_at"]
+    list_display = ["title", "course", "publisher", "published_on", "question_count"]
+    list_display += ["updated_at"]
+    list_filter = only_related("course")
+    list_select_related = ["course"]
     search_fields = ["title", "body", "publisher", "page_title"]
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
-        (None, {"fields": ["title", "slug", "body"]}),
+        (None, {"fields": ["course", "title", "slug", "body"]}),
         ("Attribution", {"fields": ["publisher", "page_title", "url", "published_on"]}),
     ]
 
@@ -53,8 +189,9 @@ class SourceTextAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
-    list_display = ["name"]
+class TagAdmin(CourseScoped, admin.ModelAdmin):
+    list_display = ["name", "course"]
+    list_filter = only_related("course")
     search_fields = ["name"]
 
 
@@ -62,11 +199,11 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(CourseScoped, admin.ModelAdmin):
     """Questions with the form of their kind: the add page asks for the kind first."""
 
     list_display = ["short_prompt", "kind", "status", "source_text", "default_points", "tag_list"]
-    list_filter = ["source_text", "kind", "status", "tags"]
+    list_filter = [*only_related("source_text"), "kind", "status", *only_related("tags")]
     search_fields = ["prompt", "explanation"]
     list_select_related = ["source_text"]
     autocomplete_fields = ["tags"]
@@ -198,7 +335,7 @@ class QuestionAdmin(admin.ModelAdmin):
 # Quizzes
 
 
-class QuizQuestionInline(admin.TabularInline):
+class QuizQuestionInline(CourseScoped, admin.TabularInline):
     model = QuizQuestion
     fields = ["position", "question", "points"]
     autocomplete_fields = ["question"]
@@ -209,9 +346,10 @@ class QuizQuestionInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(CourseScoped, admin.ModelAdmin):
     list_display = [
         "title",
+        "course",
         "is_published",
         "question_count",
         "feedback",
@@ -220,13 +358,14 @@ class QuizAdmin(admin.ModelAdmin):
         "closes_at",
         "preview_link",
     ]
-    list_filter = ["is_published", "feedback", "source_text"]
+    list_filter = ["is_published", "feedback", *only_related("course", "source_text")]
+    list_select_related = ["course"]
     search_fields = ["title", "description"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["owner", "preview_link"]
     inlines = [QuizQuestionInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "description", "source_text", "owner"]}),
+        (None, {"fields": ["course", "title", "slug", "description", "source_text", "owner"]}),
         ("Availability", {"fields": ["is_published", "opens_at", "closes_at", "preview_link"]}),
         (
             "Attempts",
@@ -251,6 +390,8 @@ class QuizAdmin(admin.ModelAdmin):
         if not change and obj.owner_id is None:
             obj.owner = request.user
         super().save_model(request, obj, form, change)
+        if not change:
+            Assignment.objects.get_or_create(quiz=obj, course=obj.course)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -294,7 +435,8 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class ResponseInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ResponseInline(ReadOnlyAdminMixin, CourseScoped, admin.TabularInline):
+    readable_by_assistants = True
     model = Response
     fields = ["position", "question", "answer", "marks", "points", "answered_at", "flagged"]
     readonly_fields = fields
@@ -304,10 +446,12 @@ class ResponseInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AttemptAdmin(ReadOnlyAdminMixin, CourseScoped, admin.ModelAdmin):
+    readable_by_assistants = True
     list_display = [
         "student",
         "quiz",
+        "course",
         "number",
         "state",
         "is_preview",
@@ -316,25 +460,32 @@ class AttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "score",
         "max_score",
     ]
-    list_filter = ["quiz", "state", "is_preview"]
+    list_filter = [*only_related("course", "quiz"), "state", "is_preview"]
     search_fields = ["student__username", "quiz__title"]
-    list_select_related = ["student", "quiz"]
+    list_select_related = ["student", "quiz", "course"]
     date_hierarchy = "started_at"
     inlines = [ResponseInline]
 
 
 @admin.register(Accommodation)
-class AccommodationAdmin(admin.ModelAdmin):
-    """Extra time for a student on every timed quiz, from their next attempt on."""
+class AccommodationAdmin(CourseScoped, admin.ModelAdmin):
+    """Extra time for a student on every timed quiz of a course, from their next attempt on."""
 
-    list_display = ["student", "time_factor", "no_time_limit", "note", "updated_at"]
+    list_display = ["student", "course", "time_factor", "no_time_limit", "note", "updated_at"]
+    list_filter = only_related("course")
     search_fields = ["student__username", "note"]
-    list_select_related = ["student"]
+    list_select_related = ["student", "course"]
 
 
 @admin.register(Response)
-class ResponseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ResponseAdmin(ReadOnlyAdminMixin, CourseScoped, admin.ModelAdmin):
+    readable_by_assistants = True
     list_display = ["attempt", "position", "question", "marks", "points", "answered_at", "flagged"]
-    list_filter = ["attempt__quiz", "attempt__state", "attempt__is_preview", "flagged"]
+    list_filter = [
+        *only_related("attempt__quiz"),
+        "attempt__state",
+        "attempt__is_preview",
+        "flagged",
+    ]
     search_fields = ["attempt__student__username", "question__prompt"]
     list_select_related = ["attempt__student", "attempt__quiz", "question"]

@@ -13,7 +13,8 @@ class SourceTextAdminForm(forms.ModelForm):
 
     class Meta:
         model = SourceText
-        fields = ["title", "slug", "body", "publisher", "page_title", "url", "published_on"]
+        fields = ["course", "title", "slug", "body", "publisher", "page_title", "url"]
+        fields += ["published_on"]
 
     def clean_body(self) -> str:
         # Without this, saving an unchanged text from the browser would "move" every excerpt.

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from quizzes import drafting, kinds, passages
-from quizzes.models import Question, QuestionDraft, Quiz, RandomDraw, SourceText, Tag
+from quizzes.models import Course, Question, QuestionDraft, Quiz, RandomDraw, SourceText, Tag
 from quizzes.question_generator import boilerplate_blocks
 
 # Adding a text
@@ -37,8 +37,14 @@ class AddTextForm(forms.ModelForm):
 
     class Meta:
         model = SourceText
-        fields = ["title", "slug", "publisher", "page_title", "url", "published_on"]
+        fields = ["course", "title", "slug", "publisher", "page_title", "url", "published_on"]
         widgets = {"published_on": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {"course": "Its teachers can derive, write and use questions on it."}
+
+    def __init__(self, *args: Any, courses: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses
+        self.fields["course"].empty_label = None
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
@@ -134,12 +140,17 @@ class AcceptForm(forms.Form):
         required=False,
     )
     quiz = forms.ModelChoiceField(
-        queryset=Quiz.objects.order_by("title"),
+        queryset=Quiz.objects.none(),
         required=False,
         empty_label="(no quiz)",
         label="and add to",
         to_field_name="slug",
     )
+
+    def __init__(self, *args, course: Course, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The quizzes of the text's course: a question joins quizzes of its own course.
+        self.fields["quiz"].queryset = course.quizzes.order_by("title")
 
     def clean_status(self):
         return self.cleaned_data["status"] or Question.Status.PUBLISHED
@@ -156,7 +167,7 @@ class BulkAcceptForm(AcceptForm):
     )
 
     def __init__(self, *args, text: SourceText, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, course=text.course, **kwargs)
         self.fields["drafts"].queryset = text.drafts.pending()
 
 
@@ -239,7 +250,8 @@ class QuestionForm(forms.ModelForm):
         attrs: dict[str, Any] = {"kind": kind, **kind.key_fields()}
         return type(f"{cls.__name__}For{kind.name.title().replace('_', '')}", (cls,), attrs)
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    def __init__(self, *args: Any, courses: Any = None, **kwargs: Any):
+        """`courses`: those whose texts (and tags) may be chosen."""
         super().__init__(*args, **kwargs)
         self.old_key = dict(self.instance.key or {}) if self.instance.pk else {}
         self.instance.kind = self.kind.name
@@ -252,7 +264,13 @@ class QuestionForm(forms.ModelForm):
         self.key_field_names = list(self.kind.key_fields())
         self.key_problems: list[str] = []
         # The choices need titles, not bodies (up to 2 MB each); the chosen one's is read later.
-        self.fields["source_text"].queryset = SourceText.objects.only("pk", "title", "slug")
+        # (Without courses, the field's own choices stand: the admin scopes them.)
+        texts = self.fields["source_text"].queryset.only("pk", "title", "slug", "course_id")
+        if courses is not None:
+            texts = texts.filter(course__in=courses)
+        self.fields["source_text"].queryset = texts
+        if "tags" in self.fields and courses is not None:
+            self.fields["tags"].queryset = Tag.objects.filter(course__in=courses)
 
     def key_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.key_field_names]
@@ -265,6 +283,9 @@ class QuestionForm(forms.ModelForm):
         source_text = cleaned.get("source_text") or (
             self.instance.source_text if self.instance.source_text_id else None
         )
+        tags = cleaned.get("tags") or []
+        if source_text is not None and any(tag.course_id != source_text.course_id for tag in tags):
+            self.add_error("tags", "Choose tags of the text's course.")
         excerpt = cleaned.get("excerpt")
         # Forget the old offsets first, so the model never checks a stale span against a new text.
         self.instance.excerpt_start = self.instance.excerpt_end = None
@@ -352,22 +373,30 @@ class QuestionEditorForm(QuestionForm):
     def save(self, commit: bool = True) -> Question:
         question = super().save(commit=commit)
         if commit:
-            question.tags.set([tag_named(name) for name in self.cleaned_data["tag_names"]])
+            course = question.source_text.course
+            question.tags.set([tag_named(name, course) for name in self.cleaned_data["tag_names"]])
         return question
 
 
-def tag_named(name: str) -> Tag:
-    """The tag of this name whatever its case ("Dates" is "dates"), made if there is none."""
-    return Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
+def tag_named(name: str, course: Course) -> Tag:
+    """The course's tag of this name whatever its case ("Dates" is "dates"), made if there is
+    none."""
+    found = Tag.objects.filter(course=course, name__iexact=name).first()
+    return found or Tag.objects.create(course=course, name=name)
 
 
 class QuestionFilterForm(forms.Form):
     """Search and filter the question bank (a GET form: it works without JavaScript)."""
 
     q = forms.CharField(label="Search", required=False, max_length=200)
+    course = forms.ModelChoiceField(
+        queryset=Course.objects.none(),
+        required=False,
+        empty_label="All my courses",
+        to_field_name="code",
+    )
     text = forms.ModelChoiceField(
-        # Not the bodies (up to 2 MB each): a choice needs the title and slug.
-        queryset=SourceText.objects.only("pk", "title", "slug").order_by("title"),
+        queryset=SourceText.objects.none(),
         required=False,
         empty_label="Any text",
         to_field_name="slug",
@@ -377,19 +406,33 @@ class QuestionFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(required=False)
     tag = forms.ModelChoiceField(
-        queryset=Tag.objects.all(), required=False, empty_label="Any tag", to_field_name="name"
+        queryset=Tag.objects.none(), required=False, empty_label="Any tag", to_field_name="pk"
     )
     status = forms.ChoiceField(
         required=False, choices=[("", "Any status"), *Question.Status.choices]
     )
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    def __init__(self, *args: Any, courses: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "Any kind"), *kinds.choices()]
+        self.fields["course"].queryset = courses
+        # Not the bodies (up to 2 MB each): a choice needs the title and slug.
+        self.fields["text"].queryset = (
+            SourceText.objects.filter(course__in=courses)
+            .only("pk", "title", "slug")
+            .order_by("title")
+        )
+        self.fields["tag"].queryset = Tag.objects.filter(course__in=courses).select_related(
+            "course"
+        )
+        if len(self.fields["course"].queryset) > 1:
+            self.fields["tag"].label_from_instance = lambda tag: f"{tag.name} ({tag.course.code})"
 
     def filter(self, questions: Any) -> Any:
         """The questions matching the filters (all of them when the form is empty or invalid)."""
         data = self.cleaned_data if self.is_valid() else {}
+        if data.get("course"):
+            questions = questions.filter(source_text__course=data["course"])
         if data.get("q"):
             questions = questions.filter(prompt__icontains=data["q"])
         if data.get("text"):
@@ -458,9 +501,22 @@ class QuizSettingsForm(forms.ModelForm):
             "is_published": "Students see a published quiz while it is open.",
         }
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    def __init__(self, *args: Any, courses: Any, **kwargs: Any):
+        """`courses`: those the teacher teaches. A new quiz is made in one of them; a quiz's
+        text is one of its course's."""
         super().__init__(*args, **kwargs)
-        self.fields["source_text"].queryset = SourceText.objects.only("pk", "title", "slug")
+        texts = SourceText.objects.only("pk", "title", "slug", "course_id")
+        if self.instance.pk:
+            texts = texts.filter(course=self.instance.course_id)
+        else:
+            self.fields["course"] = forms.ModelChoiceField(
+                queryset=courses,
+                empty_label=None,
+                help_text="Its teachers edit it; you can give it to other courses later.",
+            )
+            self.order_fields(["course"])
+            texts = texts.filter(course__in=courses)
+        self.fields["source_text"].queryset = texts
 
     def clean_slug(self) -> str:
         slug: str = self.cleaned_data["slug"]
@@ -478,6 +534,12 @@ class QuizSettingsForm(forms.ModelForm):
                 slug, number = f"{base}-{number}", number + 1
             cleaned["slug"] = slug
             self.instance.slug = slug
+        course = cleaned.get("course") or (self.instance.course if self.instance.pk else None)
+        text = cleaned.get("source_text")
+        if text is not None and course is not None and text.course_id != course.pk:
+            self.add_error("source_text", "Choose a text of the quiz's course.")
+        if not self.instance.pk and course is not None:
+            self.instance.course = course
         return cleaned
 
 
@@ -485,17 +547,27 @@ class AddQuestionForm(forms.Form):
     """A question of the bank to add to a quiz (at its end)."""
 
     question = forms.ModelChoiceField(
-        queryset=Question.objects.exclude(status=Question.Status.RETIRED),
+        queryset=Question.objects.none(),
         error_messages={"invalid_choice": "That question is not in the bank (or is retired)."},
     )
+
+    def __init__(self, *args: Any, quiz: Quiz, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["question"].queryset = Question.objects.filter(
+            source_text__course=quiz.course_id
+        ).exclude(status=Question.Status.RETIRED)
 
 
 class RandomDrawForm(forms.ModelForm):
     """N questions drawn at random per attempt, from a tag or a text (or a paragraph of it)."""
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    def __init__(self, *args: Any, quiz: Quiz, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["source_text"].queryset = SourceText.objects.only("pk", "title", "slug")
+        self.instance.quiz = quiz
+        self.fields["source_text"].queryset = SourceText.objects.filter(course=quiz.course_id).only(
+            "pk", "title", "slug"
+        )
+        self.fields["tag"].queryset = Tag.objects.filter(course=quiz.course_id)
 
     class Meta:
         model = RandomDraw

@@ -15,7 +15,9 @@ Answer keys by kind (each kind's key_from_bank, quizzes/kinds/): "choices" [{"te
 (short answer); "value", "tolerance" (numeric); "items" [str in the correct order] (ordering);
 "pairs" [[prompt, answer]] and "distractors" [str] (matching).
 
-Importing is idempotent: texts and quizzes are matched by slug, questions by (text, key).
+A bank is imported into one course: its text, tags and quizzes belong to the course, and each new
+quiz is given to it. Importing is idempotent: texts and quizzes are matched by slug (a slug another
+course uses is refused), questions by (text, key).
 A question that students have already met in an attempt is never rewritten, so the history
 stays as it was; the report says which ones were kept.
 """
@@ -31,6 +33,8 @@ from django.db import transaction
 
 from quizzes import kinds, passages
 from quizzes.models import (
+    Assignment,
+    Course,
     Question,
     Quiz,
     QuizQuestion,
@@ -91,12 +95,18 @@ class ImportReport:
         return "\n".join(self.lines())
 
 
-def import_bank(path: str | Path) -> ImportReport:
-    """Create or update the text, questions and quizzes of a bank file, all or nothing."""
+def import_bank(path: str | Path, course: Course) -> ImportReport:
+    """Create or update the text, questions and quizzes of a bank file in the course, all or
+    nothing."""
     path = Path(path)
     data = _read(path)
     with transaction.atomic():
-        return _Importer(data, path).run()
+        return _Importer(data, path, course).run()
+
+
+def bank_text_slug(path: str | Path) -> str:
+    """The slug of the text a bank file describes."""
+    return _required(_read(Path(path))["text"], "slug", "text")
 
 
 def _read(path: Path) -> dict:
@@ -132,9 +142,10 @@ def _validation_message(error: ValidationError) -> str:
 
 
 class _Importer:
-    def __init__(self, data: dict, path: Path):
+    def __init__(self, data: dict, path: Path, course: Course):
         self.data = data
         self.path = path
+        self.course = course
         self.report = ImportReport()
 
     def run(self) -> ImportReport:
@@ -159,9 +170,11 @@ class _Importer:
         values["published_on"] = self.parse_date(spec.get("published_on"))
         values["body"] = body
         text = SourceText.objects.filter(slug=slug).first()
+        if text is not None and text.course_id != self.course.pk:
+            raise BankError(f"text: the slug “{slug}” is already used by another course's text.")
         old_body = text.body if text else None
         if text is None:
-            text = SourceText(slug=slug, **values)
+            text = SourceText(slug=slug, course=self.course, **values)
             self.report.text_created = True
         elif any(getattr(text, name) != value for name, value in values.items()):
             for name, value in values.items():
@@ -270,7 +283,9 @@ class _Importer:
         if problems:
             raise BankError(f"{where}: {' '.join(problems)}")
         question.save()
-        question.tags.set([Tag.objects.get_or_create(name=name)[0] for name in tags])
+        question.tags.set(
+            [Tag.objects.get_or_create(course=self.course, name=name)[0] for name in tags]
+        )
         return question
 
     @staticmethod
@@ -332,9 +347,11 @@ class _Importer:
         else:
             raise BankError(f'{where}: "questions" must be a list of keys or "all".')
         quiz = Quiz.objects.filter(slug=slug).first()
+        if quiz is not None and quiz.course_id != self.course.pk:
+            raise BankError(f"{where}: the slug is already used by another course's quiz.")
         created = quiz is None
         if created:
-            quiz = Quiz(slug=slug)
+            quiz = Quiz(slug=slug, course=self.course)
         tracked = ("title", "description", "source_text_id", "is_published", *QUIZ_SETTINGS)
         before = [getattr(quiz, name) for name in tracked]
         quiz.title = _required(spec, "title", where)
@@ -351,6 +368,8 @@ class _Importer:
         changed = created or before != [getattr(quiz, name) for name in tracked]
         if changed:
             quiz.save()
+        if created:
+            Assignment.objects.create(quiz=quiz, course=self.course)
         slots = {slot.question_id: slot for slot in quiz.quiz_questions.all()}
         for position, question in enumerate(chosen, start=1):
             slot = slots.pop(question.pk, None)

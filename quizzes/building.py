@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.text import slugify
 
-from quizzes.models import Question, Quiz, QuizQuestion, RandomDraw
+from quizzes.models import Assignment, Course, Question, Quiz, QuizQuestion, RandomDraw
 
 Slot = QuizQuestion | RandomDraw
 
@@ -145,8 +145,16 @@ SETTINGS = (
 )
 
 
+def give_to_course(quiz: Quiz, course: Course) -> Assignment:
+    """The quiz's assignment to the course, made if it has none (with the quiz's own dates)."""
+    assignment, _ = Assignment.objects.get_or_create(quiz=quiz, course=course)
+    return assignment
+
+
 def duplicate_quiz(quiz: Quiz, *, owner) -> Quiz:
-    """A copy of the quiz with its slots, unpublished and owned by `owner`, under a free slug."""
+    """A copy of the quiz with its slots, unpublished and owned by `owner`, under a free slug, in
+    the quiz's course and given to it. (To give a quiz to another course, assign it there.)"""
+    course = quiz.course
     with transaction.atomic():
         base = slugify(f"{quiz.slug}-copy")[:70]
         slug, number = base, 2
@@ -157,8 +165,10 @@ def duplicate_quiz(quiz: Quiz, *, owner) -> Quiz:
             title=f"Copy of {quiz.title}"[:200],
             is_published=False,
             owner=owner,
+            course=course,
             **{name: getattr(quiz, name) for name in SETTINGS},
         )
+        give_to_course(copy, course)
         for slot in quiz.slots():
             if isinstance(slot, RandomDraw):
                 RandomDraw.objects.create(

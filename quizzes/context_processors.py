@@ -48,4 +48,5 @@ def menu_links(request: HttpRequest) -> dict:
         "menu": _menu(settings.ROOT_URLCONF, get_script_prefix()),
         "menu_current": match.url_name if match else None,
         "menu_section": section,
+        "password_reset_by_email": settings.PASSWORD_RESET_BY_EMAIL,
     }

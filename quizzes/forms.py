@@ -4,15 +4,33 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.db.models import Q
 
-from quizzes import kinds
+from quizzes import enrolment, kinds
 from quizzes.kinds.answering import AnswerForm
 
 
 class SignupForm(UserCreationForm):
-    """A username and a password typed twice; nothing else is needed to take quizzes."""
+    """A username and a password typed twice, and the code of the course to join (without one,
+    the account sees no quizzes until it joins a course)."""
+
+    join_code = forms.CharField(
+        label="Course code",
+        required=False,
+        max_length=20,
+        help_text="From your teacher, like 7KXPQ3M. You can also join a course later.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
 
     class Meta(UserCreationForm.Meta):
         fields = ("username",)
+
+    def clean_join_code(self) -> str:
+        code = self.cleaned_data["join_code"]
+        if code:
+            try:
+                enrolment.course_for_join_code(code)
+            except enrolment.EnrolmentError as error:
+                raise forms.ValidationError(str(error)) from None
+        return code
 
 
 # Answering a question: each kind's answer form (quizzes/kinds/), built from the snapshot.

@@ -1,4 +1,4 @@
-"""What instructors read: item analysis, gradebook, course overview, the text heatmap, exports.
+"""What teachers read: item analysis, gradebook, course overview, the text heatmap, exports.
 
 Each report reads the database in a fixed number of queries whatever the size of the class: one
 pass over the responses (or attempts), grouped in Python, with the arithmetic in statistics.py.
@@ -14,10 +14,20 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from statistics import fmean
 
-from django.db.models import F
+from django.db.models import F, Q
 
 from quizzes import grading, kinds, passages, sql, statistics
-from quizzes.models import Attempt, Question, Quiz, QuizQuestion, Response, SourceText
+from quizzes.models import (
+    Attempt,
+    Course,
+    Membership,
+    Question,
+    Quiz,
+    QuizQuestion,
+    Response,
+    Role,
+    SourceText,
+)
 
 FIRST, LAST, BEST, ALL = "first", "last", "best", "all"
 ATTEMPT_CHOICES = {
@@ -147,13 +157,15 @@ def _distractor_table(
     return statistics.distractors(totals=totals, picks=picks, options=options, correct=correct)
 
 
-def item_analysis(quiz: Quiz, attempts: str = ALL) -> QuizReport:
-    """Moodle's item analysis of the quiz's counted attempts (previews never): four queries.
+def item_analysis(quiz: Quiz, attempts: str = ALL, course: Course | None = None) -> QuizReport:
+    """Moodle's item analysis of the quiz's counted attempts (previews never), in one course or
+    in all: four queries.
 
     The questions are those in the quiz now, in quiz order; an attempt without a response to one
     of them (the question was added later) counts 0 for it. Option labels and the random-guess
     score come from the live questions; option ids survive edits (kinds/base.py, form_ids).
     """
+    course_id = course.pk if course else None
     slots = _slots(quiz)
     column = {slot.question_id: index for index, slot in enumerate(slots)}
     keep_answers = {slot.question_id for slot in slots if _analysed(slot.question)}
@@ -161,7 +173,7 @@ def item_analysis(quiz: Quiz, attempts: str = ALL) -> QuizReport:
     # than the statistics.
     meta: dict[int, tuple[int, int, float]] = {
         attempt_id: (student_id, number, score or 0.0)
-        for attempt_id, student_id, number, score in sql.counted_attempts(quiz.pk)
+        for attempt_id, student_id, number, score in sql.counted_attempts(quiz.pk, course_id)
     }
     width = len(slots)
     marks: dict[int, list[float]] = {attempt_id: [0.0] * width for attempt_id in meta}
@@ -171,7 +183,7 @@ def item_analysis(quiz: Quiz, attempts: str = ALL) -> QuizReport:
     # Questions drawn at random (not named in the quiz): marks by attempt, and their points.
     drawn: dict[int, dict[int, float]] = defaultdict(dict)
     drawn_points: dict[int, float] = {}
-    for attempt_id, question_id, mark, point, answer in sql.counted_responses(quiz.pk):
+    for attempt_id, question_id, mark, point, answer in sql.counted_responses(quiz.pk, course_id):
         index = column.get(question_id)
         if attempt_id not in marks:
             continue
@@ -291,6 +303,8 @@ class GradebookRow:
     student: object
     quiz: Quiz
     attempts: list[Attempt] = field(default_factory=list)
+    # Removed from the course: their attempts stay, marked so.
+    removed: bool = False
 
     @property
     def percents(self) -> list[float]:
@@ -346,31 +360,75 @@ SORTS = {
     "time": lambda row: row.time_taken,
     "submitted": lambda row: row.submitted_at,
 }
-STATUSES = {"": "Everyone", "passed": "Passed", "failed": "Not passed"}
+STATUSES = {
+    "": "Everyone",
+    "passed": "Passed",
+    "failed": "Not passed",
+    "none": "Not attempted",
+}
+
+
+def roster(course: Course, *, search: str = "") -> dict[int, Membership]:
+    """The course's students by user id, the removed ones too, with their accounts: one query."""
+    members = (
+        Membership.objects.filter(course=course, role=Role.STUDENT)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    if search:
+        members = members.filter(named(search, "user__"))
+    return {member.user_id: member for member in members}
+
+
+def named(search: str, path: str = "") -> Q:
+    """Accounts whose username, first or last name contains the search, whatever its case."""
+    return (
+        Q(**{f"{path}username__icontains": search})
+        | Q(**{f"{path}first_name__icontains": search})
+        | Q(**{f"{path}last_name__icontains": search})
+    )
 
 
 def gradebook(
-    quiz: Quiz, *, search: str = "", status: str = "", sort: str = "student", desc: bool = False
+    quiz: Quiz,
+    course: Course,
+    *,
+    search: str = "",
+    status: str = "",
+    sort: str = "student",
+    desc: bool = False,
 ) -> list[GradebookRow]:
-    """One row per student with counted attempts at the quiz: one query."""
+    """One row per student of the course's roster, with their counted attempts at the quiz in
+    this course (none yet: shown so); a removed student only if they made attempts. Two queries
+    whatever the size of the class."""
+    members = roster(course, search=search)
     attempts = (
-        Attempt.objects.filter(quiz=quiz)
+        Attempt.objects.filter(quiz=quiz, course=course)
         .counted()
         .select_related("student")
         .order_by("student_id", "started_at", "pk")
     )
     if search:
-        attempts = attempts.filter(student__username__icontains=search)
-    rows: dict[int, GradebookRow] = {}
+        attempts = attempts.filter(named(search, "student__"))
+    rows: dict[int, GradebookRow] = {
+        user_id: GradebookRow(student=member.user, quiz=quiz, removed=member.is_removed)
+        for user_id, member in members.items()
+    }
     for attempt in attempts:
         attempt.quiz = quiz
-        row = rows.setdefault(attempt.student_id, GradebookRow(student=attempt.student, quiz=quiz))
+        row = rows.get(attempt.student_id)
+        if row is None:  # attempts of someone never on the roster (an account since deleted)
+            row = rows[attempt.student_id] = GradebookRow(
+                student=attempt.student, quiz=quiz, removed=True
+            )
         row.attempts.append(attempt)
-    result = list(rows.values())
+    result = [row for row in rows.values() if row.attempts or not row.removed]
     if status == "passed":
         result = [row for row in result if row.passed]
     elif status == "failed":
         result = [row for row in result if row.passed is False]
+    elif status == "none":
+        result = [row for row in result if not row.attempts]
     key = SORTS.get(sort, SORTS["student"])
     # Rows without a value (None) sort last whichever the direction.
     present = sorted((r for r in result if key(r) is not None), key=key, reverse=desc)
@@ -380,6 +438,7 @@ def gradebook(
 @dataclass(frozen=True)
 class QuizOverview:
     quiz: Quiz
+    course: Course
     attempts: int
     students: int
     mean: float | None
@@ -388,25 +447,33 @@ class QuizOverview:
     last_activity: datetime | None
 
 
-def course_overview(quizzes: Iterable[Quiz]) -> list[QuizOverview]:
-    """Per quiz: attempts, students, mean and median grade, pass rate, last activity: one query.
+def course_overview(places: Iterable[tuple[Course, Quiz]]) -> list[QuizOverview]:
+    """Per quiz in a course: attempts, students, mean and median grade, pass rate, last
+    activity, over that course's attempts: one query, however many courses and quizzes.
 
     Mean, median and pass rate are over the students' grades under each quiz's grading method.
     """
-    quizzes = list(quizzes)
-    by_quiz: dict[int, dict[int, list]] = {quiz.pk: defaultdict(list) for quiz in quizzes}
+    places = list(places)
+    by_place: dict[tuple[int, int], dict[int, list]] = {
+        (course.pk, quiz.pk): defaultdict(list) for course, quiz in places
+    }
     rows = (
-        Attempt.objects.filter(quiz__in=quizzes)
+        Attempt.objects.filter(
+            quiz__in={quiz.pk for _, quiz in places},
+            course__in={course.pk for course, _ in places},
+        )
         .counted()
         .order_by("started_at", "pk")
-        .values_list("quiz_id", "student_id", "score", "max_score", "submitted_at")
+        .values_list("course_id", "quiz_id", "student_id", "score", "max_score", "submitted_at")
     )
-    for quiz_id, student_id, score, max_score, submitted_at in rows:
-        result = grading.Score(earned=score, possible=max_score)
-        by_quiz[quiz_id][student_id].append((result.percent, submitted_at))
+    for course_id, quiz_id, student_id, score, max_score, submitted_at in rows:
+        students = by_place.get((course_id, quiz_id))
+        if students is not None:
+            result = grading.Score(earned=score, possible=max_score)
+            students[student_id].append((result.percent, submitted_at))
     overview = []
-    for quiz in quizzes:
-        students = by_quiz[quiz.pk]
+    for course, quiz in places:
+        students = by_place[(course.pk, quiz.pk)]
         grades = [
             grading.overall_grade(quiz.grading_method, [p for p, _ in items])
             for items in students.values()
@@ -415,6 +482,7 @@ def course_overview(quizzes: Iterable[Quiz]) -> list[QuizOverview]:
         overview.append(
             QuizOverview(
                 quiz=quiz,
+                course=course,
                 attempts=len(moments),
                 students=len(students),
                 mean=fmean(grades) if grades else None,
@@ -547,39 +615,44 @@ def _percent(value: float | None) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
-def grades_csv(quizzes: Iterable[Quiz]) -> Iterator[str]:
-    """One row per student and quiz: one query per quiz."""
-    header = ["quiz", "student", "email", "attempts", "grade_percent", "grading_method"]
-    header += ["best_percent", "last_percent", "passed", "last_submitted_at"]
+def grades_csv(course: Course, quizzes: Iterable[Quiz]) -> Iterator[str]:
+    """One row per student of the course's roster and quiz, attempted or not: two queries per
+    quiz."""
+    header = ["course", "quiz", "student", "email", "on_roster", "attempts", "grade_percent"]
+    header += ["grading_method", "best_percent", "last_percent", "passed", "last_submitted_at"]
 
     def rows():
         for quiz in quizzes:
-            for row in gradebook(quiz):
+            for row in gradebook(quiz, course):
                 yield [
+                    course.code,
                     quiz.slug,
                     row.student.get_username(),
                     row.student.email,
+                    "removed" if row.removed else "yes",
                     len(row.attempts),
                     _percent(row.grade),
                     quiz.grading_method,
                     _percent(row.best),
                     _percent(row.last),
-                    "yes" if row.passed else "no",
+                    "" if row.passed is None else "yes" if row.passed else "no",
                     _iso(row.submitted_at),
                 ]
 
     return _csv_lines(header, rows())
 
 
-def attempts_csv(quiz: Quiz) -> Iterator[str]:
-    """One row per counted attempt: one query."""
+def _counted_in(quiz: Quiz, course: Course | None):
+    attempts = Attempt.objects.filter(quiz=quiz).counted()
+    return attempts if course is None else attempts.filter(course=course)
+
+
+def attempts_csv(quiz: Quiz, course: Course | None = None) -> Iterator[str]:
+    """One row per counted attempt (in one course, or all): one query."""
     header = ["quiz", "student", "attempt_id", "attempt_number", "state", "started_at"]
     header += ["submitted_at", "seconds_taken", "score", "max_score", "percent", "passed"]
     attempts = (
-        Attempt.objects.filter(quiz=quiz)
-        .counted()
-        .select_related("student")
-        .order_by("student__username", "number")
+        _counted_in(quiz, course).select_related("student").order_by("student__username", "number")
     )
 
     def rows():
@@ -603,13 +676,13 @@ def attempts_csv(quiz: Quiz) -> Iterator[str]:
     return _csv_lines(header, rows())
 
 
-def responses_csv(quiz: Quiz) -> Iterator[str]:
-    """One row per counted attempt and question: one query, streamed."""
+def responses_csv(quiz: Quiz, course: Course | None = None) -> Iterator[str]:
+    """One row per counted attempt (in one course, or all) and question: one query, streamed."""
     header = ["quiz", "student", "attempt_id", "attempt_number", "question_id", "position"]
     header += ["kind", "prompt", "answer", "marks", "max_marks", "answered_at"]
     header += ["attempt_started_at", "attempt_submitted_at"]
     responses = (
-        Response.objects.filter(attempt__in=Attempt.objects.filter(quiz=quiz).counted())
+        Response.objects.filter(attempt__in=_counted_in(quiz, course))
         .order_by("attempt__student__username", "attempt__number", "position")
         .values_list(
             F("attempt__student__username"),

@@ -21,7 +21,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from quizzes import grading, kinds
-from quizzes.models import Attempt, Quiz, QuizQuestion, Response
+from quizzes.models import Attempt, Membership, Quiz, QuizQuestion, Response, Role
 from quizzes.reports import random_guess
 
 BLANK_RATE = 0.03
@@ -43,7 +43,8 @@ def simulate_class(
     moment: datetime | None = None,
     batch_size: int = 2000,
 ) -> SimulatedClass:
-    """Create `students` accounts, each with 1..`attempts` submitted attempts at the quiz."""
+    """Create `students` accounts in the quiz's course, each with 1..`attempts` submitted
+    attempts at the quiz."""
     if students < 1 or attempts < 1:
         raise ValueError("Simulate at least one student and one attempt.")
     rng = random.Random(seed)
@@ -72,6 +73,13 @@ def simulate_class(
         batch_size=batch_size,
     )
     users = dict(User.objects.filter(username__in=names).values_list("username", "pk"))
+    Membership.objects.bulk_create(
+        [
+            Membership(course_id=quiz.course_id, user_id=pk, role=Role.STUDENT)
+            for pk in users.values()
+        ],
+        batch_size=batch_size,
+    )
     max_score = sum((slot.effective_points for slot in slots), Decimal(0))
     total_attempts = total_responses = 0
     pending: list[tuple[Attempt, list[Response]]] = []
@@ -122,6 +130,7 @@ def simulate_class(
                 responses.append(response)
             attempt = Attempt(
                 quiz=quiz,
+                course_id=quiz.course_id,
                 student_id=users[name],
                 number=number,
                 state=Attempt.State.SUBMITTED,

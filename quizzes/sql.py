@@ -241,24 +241,37 @@ _COUNTED = (
 )
 
 
-def counted_attempts(quiz_id: int) -> Iterator[tuple[int, int, int, float]]:
+def _counted(quiz_id: int, course_id: int | None) -> tuple[str, list[Any]]:
+    """The WHERE clause and parameters of a quiz's counted attempts, in one course or all."""
+    if course_id is None:
+        return _COUNTED, [quiz_id, False]
+    return f"{_COUNTED} AND a.course_id = %s", [quiz_id, False, course_id]
+
+
+def counted_attempts(
+    quiz_id: int, course_id: int | None = None
+) -> Iterator[tuple[int, int, int, float]]:
     """(id, student id, number, score) of each counted attempt at the quiz (finished, not a
-    preview, not abandoned), the score as a float."""
+    preview, not abandoned), in one course or all, the score as a float."""
+    where, params = _counted(quiz_id, course_id)
     yield from _stream(
         f"SELECT a.id, a.student_id, a.number, CAST(a.score AS FLOAT) FROM quizzes_attempt a"
-        f" WHERE {_COUNTED}",
-        [quiz_id, False],
+        f" WHERE {where}",
+        params,
     )
 
 
-def counted_responses(quiz_id: int) -> Iterator[tuple[int, int, float | None, float, str | None]]:
+def counted_responses(
+    quiz_id: int, course_id: int | None = None
+) -> Iterator[tuple[int, int, float | None, float, str | None]]:
     """(attempt id, question id, marks, points, answer as JSON text) of each response of the
-    quiz's counted attempts; marks and points as floats."""
+    quiz's counted attempts (in one course or all); marks and points as floats."""
+    where, params = _counted(quiz_id, course_id)
     yield from _stream(
         "SELECT r.attempt_id, r.question_id, CAST(r.marks AS FLOAT), CAST(r.points AS FLOAT),"
         " r.answer FROM quizzes_response r JOIN quizzes_attempt a ON a.id = r.attempt_id"
-        f" WHERE {_COUNTED}",
-        [quiz_id, False],
+        f" WHERE {where}",
+        params,
     )
 
 

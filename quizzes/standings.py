@@ -1,15 +1,19 @@
-"""A student's standing in a quiz: attempts used and left, the one in progress, the grade."""
+"""A student's standing in a quiz in a course: attempts used and left, the one in progress, the
+grade."""
 
 from quizzes import grading
 from quizzes.models import Attempt, Quiz
+from quizzes.offerings import Offering
+from quizzes.schedules import Schedule
 
 
 class Standing:
-    """One student's attempts at one quiz, oldest first, and what follows from them."""
+    """One student's attempts at one quiz in one course, oldest first, and what follows."""
 
-    def __init__(self, quiz: Quiz, attempts: list[Attempt]):
+    def __init__(self, quiz: Quiz, attempts: list[Attempt], schedule: Schedule | None = None):
         self.quiz = quiz
         self.attempts = attempts
+        self.schedule = schedule or quiz.schedule
         for attempt in attempts:
             attempt.quiz = quiz  # passed() reads the pass mark without a query per attempt
 
@@ -20,9 +24,7 @@ class Standing:
 
     @property
     def attempts_left(self) -> int | None:
-        if self.quiz.attempts_allowed is None:
-            return None
-        return max(0, self.quiz.attempts_allowed - self.used)
+        return self.schedule.attempts_left(self.used)
 
     @property
     def in_progress(self) -> Attempt | None:
@@ -52,15 +54,26 @@ class Standing:
         return None if grade is None else grade >= float(self.quiz.pass_mark)
 
 
-def standings(user, quizzes) -> dict[int, Standing]:
-    """Per quiz id: the user's standing, from one query for all their attempts at these quizzes."""
-    quizzes = list(quizzes)
-    by_quiz: dict[int, list[Attempt]] = {quiz.pk: [] for quiz in quizzes}
+def standings(user, offerings: list[Offering]) -> list[Standing]:
+    """The user's standing in each offering (a quiz in a course), from one query for all their
+    attempts at these quizzes."""
+    by_place: dict[tuple[int, int], list[Attempt]] = {
+        (offering.quiz.pk, offering.course.pk): [] for offering in offerings
+    }
     attempts = (
         Attempt.objects.for_student(user)
-        .filter(quiz__in=[quiz.pk for quiz in quizzes])
+        .filter(quiz__in={offering.quiz.pk for offering in offerings})
         .order_by("started_at", "pk")
     )
     for attempt in attempts:
-        by_quiz[attempt.quiz_id].append(attempt)
-    return {quiz.pk: Standing(quiz, by_quiz[quiz.pk]) for quiz in quizzes}
+        place = by_place.get((attempt.quiz_id, attempt.course_id))
+        if place is not None:
+            place.append(attempt)
+    return [
+        Standing(
+            offering.quiz,
+            by_place[(offering.quiz.pk, offering.course.pk)],
+            offering.schedule,
+        )
+        for offering in offerings
+    ]

@@ -9,20 +9,26 @@ from django.db import transaction
 from django.utils import timezone
 
 from quizzes.models import (
-    Accommodation,
+    STAFF_ROLES,
+    Assignment,
     Attempt,
     AttemptNotAllowed,
+    Course,
     Question,
     Quiz,
     RandomDraw,
     Response,
     SourceText,
+    StudentOverride,
+    extra_time_for,
 )
-from quizzes.permissions import is_instructor
+from quizzes.permissions import role_in
+from quizzes.schedules import Schedule, adjusted
 
 ATTEMPT_FIELDS = (
     "pk",
     "quiz_id",
+    "course_id",
     "student_id",
     "number",
     "is_preview",
@@ -33,11 +39,14 @@ ATTEMPT_FIELDS = (
 )
 
 
-def start_attempt(*, quiz: Quiz, student, moment: datetime | None = None) -> Attempt:
-    """Resume the student's open attempt at this quiz, or start one with its order fixed.
+def start_attempt(
+    *, quiz: Quiz, student, course: Course | None = None, moment: datetime | None = None
+) -> Attempt:
+    """Resume the student's open attempt at this quiz, or start one in the course (the quiz's own
+    by default) with its order fixed, under the course's schedule and the student's override.
 
-    Instructors start previews, which open unpublished and closed quizzes and never count.
-    Raises AttemptNotAllowed with a message for the student.
+    The course's teachers and assistants start previews, which open unpublished and closed
+    quizzes and never count. Raises AttemptNotAllowed with a message for the student.
 
     The questions are drawn and frozen first, outside any transaction; then, with the student's
     row locked (on SQLite the database's write lock), the attempts are read again and the limit
@@ -45,12 +54,20 @@ def start_attempt(*, quiz: Quiz, student, moment: datetime | None = None) -> Att
     sessions, never make more attempts than the quiz allows: the later ones resume the first.
     """
     moment = moment or timezone.now()
-    preview = is_instructor(student)
+    course = course or quiz.course
     existing = _resume(quiz, student, moment)
     if existing is not None:
         return existing
+    role = role_in(student, course)
+    preview = role in STAFF_ROLES
+    if role is None:
+        raise AttemptNotAllowed("You are not a member of this course.")
+    assignment = Assignment.objects.filter(quiz=quiz, course=course).first()
+    if assignment is None and not preview:
+        raise AttemptNotAllowed("This quiz is not given to your course.")
+    schedule = schedule_for(quiz, assignment, student)
     if not preview:
-        _check_allowed(quiz, student, moment)
+        _check_allowed(quiz, course, student, schedule, moment)
     rng = random.Random()
     slots = questions_for_attempt(quiz, preview=preview, rng=rng)
     if not slots:
@@ -61,27 +78,29 @@ def start_attempt(*, quiz: Quiz, student, moment: datetime | None = None) -> Att
         (question, points, question.snapshot(rng=rng if quiz.shuffle_options else None))
         for question, points in slots
     ]
-    accommodation = Accommodation.objects.filter(student=student).first()
-    deadline = quiz.deadline_for(moment, accommodation)
+    extra = extra_time_for(student, course)
+    deadline = schedule.deadline_for(moment, extra)
     with transaction.atomic():
         get_user_model().objects.select_for_update().filter(pk=student.pk).values_list("pk").get()
         attempts = _attempts(quiz, student)
         existing = next((attempt for attempt in attempts if attempt.is_in_progress), None)
         if existing is not None:
             return existing
+        in_course = [attempt for attempt in attempts if attempt.course_id == course.pk]
         if not preview:
-            _check_allowed(quiz, student, moment, attempts=attempts)
+            _check_allowed(quiz, course, student, schedule, moment, attempts=in_course)
         attempt = Attempt.objects.create(
             quiz=quiz,
+            course=course,
             student=student,
-            number=max((a.number for a in attempts), default=0) + 1,
+            number=max((a.number for a in in_course), default=0) + 1,
             is_preview=preview,
             started_at=moment,
             deadline=deadline,
             grace_ends_at=quiz.grace_end_for(deadline),
             overdue_handling=quiz.overdue_handling,
-            time_factor=accommodation.time_factor if accommodation else Decimal(1),
-            no_time_limit=bool(accommodation and accommodation.no_time_limit),
+            time_factor=extra.time_factor,
+            no_time_limit=extra.no_time_limit,
             max_score=sum((points for _, points, _ in snapshots), Decimal(0)),
         )
         Response.objects.bulk_create(
@@ -98,6 +117,15 @@ def start_attempt(*, quiz: Quiz, student, moment: datetime | None = None) -> Att
     return attempt
 
 
+def schedule_for(quiz: Quiz, assignment: Assignment | None, student) -> Schedule:
+    """The quiz's schedule in a course for this student: the quiz's own settings, then the
+    course's assignment, then the student's override. One query."""
+    if assignment is None:
+        return quiz.schedule
+    override = StudentOverride.objects.filter(assignment=assignment, student=student).first()
+    return adjusted(quiz.schedule, assignment.adjustment, override and override.adjustment)
+
+
 def _attempts(quiz: Quiz, student) -> list[Attempt]:
     return list(Attempt.objects.filter(quiz=quiz, student=student).only(*ATTEMPT_FIELDS))
 
@@ -112,16 +140,25 @@ def _resume(quiz: Quiz, student, moment: datetime) -> Attempt | None:
     return None
 
 
-def _check_allowed(quiz: Quiz, student, moment: datetime, attempts=None) -> None:
-    if not quiz.is_published or not quiz.is_open_at(moment):
+def _check_allowed(
+    quiz: Quiz,
+    course: Course,
+    student,
+    schedule: Schedule,
+    moment: datetime,
+    attempts: list[Attempt] | None = None,
+) -> None:
+    if not quiz.is_published or course.is_archived or not schedule.is_open_at(moment):
         raise AttemptNotAllowed("This quiz is not open now.")
-    if quiz.attempts_allowed is None:
+    if schedule.attempts_allowed is None:
         return
     if attempts is None:
-        used = Attempt.objects.filter(quiz=quiz, student=student, is_preview=False).count()
+        used = Attempt.objects.filter(
+            quiz=quiz, course=course, student=student, is_preview=False
+        ).count()
     else:
         used = sum(1 for attempt in attempts if not attempt.is_preview)
-    if used >= quiz.attempts_allowed:
+    if used >= schedule.attempts_allowed:
         raise AttemptNotAllowed("You have used all your attempts at this quiz.")
 
 

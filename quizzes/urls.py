@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from quizzes.views import authoring, builder, instructor, questions, student
+from quizzes.views import accounts, authoring, builder, courses, instructor, questions, student
 
 app_name = "quizzes"
 
@@ -29,6 +29,8 @@ register_converter(PositionConverter, "position")
 
 urlpatterns = [
     path("", student.quiz_list, name="quiz_list"),
+    path("join/", accounts.join, name="join"),
+    path("join/<str:code>/", accounts.join_course, name="join_course"),
     path("quizzes/<slug:slug>/", student.quiz_detail, name="quiz_detail"),
     path("quizzes/<slug:slug>/start/", student.start_quiz, name="start_quiz"),
     path(
@@ -47,21 +49,69 @@ urlpatterns = [
     path("scores/", student.my_scores, name="my_scores"),
 ]
 
-# Instructor reports (/teach/…); the views check the instructor permission themselves.
-instructor_urlpatterns = [
-    path("teach/", instructor.course_overview, name="course_overview"),
-    # Before the quiz pages: "new" is not a quiz (QuizSettingsForm refuses it as a slug).
-    path("teach/quizzes/new/", builder.quiz_new, name="quiz_new"),
-    path("teach/quizzes/<slug:slug>/", instructor.gradebook, name="gradebook"),
-    path("teach/quizzes/<slug:slug>/analysis/", instructor.item_analysis, name="item_analysis"),
-    path("teach/quizzes/<slug:slug>/heatmap/", instructor.text_heatmap, name="text_heatmap"),
-    path("teach/quizzes/<slug:slug>/regrade/", instructor.regrade_quiz, name="regrade_quiz"),
+course_urlpatterns = [
+    path("teach/", courses.course_overview, name="course_overview"),
+    path("teach/courses/new/", courses.course_new, name="course_new"),
+    path("teach/courses/<slug:code>/", courses.course_home, name="course_home"),
+    path("teach/courses/<slug:code>/settings/", courses.course_settings, name="course_settings"),
+    path("teach/courses/<slug:code>/join-code/", courses.course_join_code, name="course_join_code"),
+    path("teach/courses/<slug:code>/roster/", courses.roster, name="roster"),
+    path("teach/courses/<slug:code>/roster/import/", courses.roster_import, name="roster_import"),
+    path("teach/courses/<slug:code>/roster/<id:pk>/", courses.member_action, name="member_action"),
     path(
-        "teach/quizzes/<slug:slug>/export/<str:kind>.csv",
+        "teach/courses/<slug:code>/grades.csv", instructor.course_grades_csv, name="course_grades"
+    ),
+    path("teach/courses/<slug:code>/give/", courses.give_quiz, name="give_quiz"),
+    path(
+        "teach/courses/<slug:code>/students/<id:pk>/",
+        instructor.student_attempts,
+        name="student_attempts",
+    ),
+    path("teach/courses/<slug:code>/quizzes/<slug:slug>/", instructor.gradebook, name="gradebook"),
+    path(
+        "teach/courses/<slug:code>/quizzes/<slug:slug>/schedule/",
+        courses.assignment,
+        name="assignment",
+    ),
+    path(
+        "teach/courses/<slug:code>/quizzes/<slug:slug>/schedule/<id:pk>/delete/",
+        courses.override_delete,
+        name="override_delete",
+    ),
+    path(
+        "teach/courses/<slug:code>/quizzes/<slug:slug>/unassign/",
+        courses.unassign,
+        name="unassign",
+    ),
+    path(
+        "teach/courses/<slug:code>/quizzes/<slug:slug>/analysis/",
+        instructor.item_analysis,
+        name="item_analysis",
+    ),
+    path(
+        "teach/courses/<slug:code>/quizzes/<slug:slug>/heatmap/",
+        instructor.text_heatmap,
+        name="text_heatmap",
+    ),
+    path(
+        "teach/courses/<slug:code>/quizzes/<slug:slug>/export/<str:kind>.csv",
         instructor.export_csv,
         name="export_csv",
     ),
-    path("teach/students/<id:pk>/", instructor.student_attempts, name="student_attempts"),
+]
+
+instructor_urlpatterns = [
+    # Before the quiz pages: "new" is not a quiz (QuizSettingsForm refuses it as a slug).
+    path("teach/quizzes/new/", builder.quiz_new, name="quiz_new"),
+    path(
+        "teach/quizzes/<slug:slug>/analysis/",
+        instructor.quiz_item_analysis,
+        name="quiz_item_analysis",
+    ),
+    path(
+        "teach/quizzes/<slug:slug>/heatmap/", instructor.quiz_text_heatmap, name="quiz_text_heatmap"
+    ),
+    path("teach/quizzes/<slug:slug>/regrade/", instructor.regrade_quiz, name="regrade_quiz"),
     path("teach/attempts/<id:pk>/", instructor.attempt_review, name="attempt_review"),
     # Authoring: the question bank and editor, quizzes and their builder.
     path("teach/questions/", questions.question_bank, name="question_bank"),
@@ -95,4 +145,4 @@ instructor_urlpatterns = [
         name="draft_reject",
     ),
 ]
-urlpatterns += instructor_urlpatterns
+urlpatterns += course_urlpatterns + instructor_urlpatterns

@@ -1,4 +1,10 @@
-"""One factory per model. Values that grading compares are fixed, never random."""
+"""One factory per model. Values that grading compares are fixed, never random.
+
+Unless a test says otherwise, everything lands in one course, "the class" (default_course): its
+texts, quizzes (each given to it) and users (students; InstructorFactory's users teach it), as
+on a site with a single class. Tests of separation between courses make their own courses
+(CourseFactory) and pass `courses=[...]` or `course=`.
+"""
 
 from decimal import Decimal
 
@@ -7,7 +13,10 @@ from django.contrib.auth import get_user_model
 
 from quizzes.kinds.base import new_ids
 from quizzes.models import (
+    Assignment,
     Attempt,
+    Course,
+    Membership,
     Question,
     QuestionDraft,
     Quiz,
@@ -16,6 +25,7 @@ from quizzes.models import (
     SourceText,
     Tag,
 )
+from quizzes.models.courses import Role
 from quizzes.permissions import instructors_group
 
 SAMPLE_BODY = (
@@ -25,7 +35,24 @@ SAMPLE_BODY = (
 )
 
 
+def default_course() -> Course:
+    """The course everything is in unless a test says otherwise."""
+    course, _ = Course.objects.get_or_create(code="the-class", defaults={"title": "The class"})
+    return course
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Course
+
+    title = factory.Sequence(lambda n: f"Course {n}")
+    code = factory.Sequence(lambda n: f"course-{n}")
+    term = "2026–27"
+
+
 class UserFactory(factory.django.DjangoModelFactory):
+    """A student of the default course; `courses=[...]` for others, `courses=[]` for none."""
+
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
@@ -35,10 +62,28 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
     password = factory.django.Password("correct-horse-battery")
 
+    @factory.post_generation
+    def courses(self, create, extracted, **kwargs):
+        if create:
+            enrol(self, extracted, Role.STUDENT)
+
+
+def enrol(user, courses, role: str) -> None:
+    for course in [default_course()] if courses is None else courses:
+        Membership.objects.get_or_create(course=course, user=user, defaults={"role": role})
+
 
 class InstructorFactory(UserFactory):
+    """Staff in the Instructors group (may create courses), teaching the default course;
+    `courses=[...]` for others."""
+
     username = factory.Sequence(lambda n: f"instructor{n}")
     is_staff = True
+
+    @factory.post_generation
+    def courses(self, create, extracted, **kwargs):
+        if create:
+            enrol(self, extracted, Role.TEACHER)
 
     @factory.post_generation
     def join_instructors(self, create, extracted, **kwargs):
@@ -50,6 +95,7 @@ class SourceTextFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SourceText
 
+    course = factory.LazyFunction(default_course)
     title = factory.Sequence(lambda n: f"Text {n}")
     slug = factory.Sequence(lambda n: f"text-{n}")
     body = SAMPLE_BODY
@@ -59,8 +105,9 @@ class SourceTextFactory(factory.django.DjangoModelFactory):
 class TagFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Tag
-        django_get_or_create = ("name",)
+        django_get_or_create = ("course", "name")
 
+    course = factory.LazyFunction(default_course)
     name = factory.Sequence(lambda n: f"tag{n}")
 
 
@@ -170,11 +217,18 @@ class QuizFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Quiz {n}")
     slug = factory.Sequence(lambda n: f"quiz-{n}")
     description = "A quiz on the sample text."
-    source_text = factory.SubFactory(SourceTextFactory)
+    course = factory.LazyFunction(default_course)
+    source_text = factory.SubFactory(SourceTextFactory, course=factory.SelfAttribute("..course"))
     owner = factory.SubFactory(InstructorFactory)
     is_published = True
     shuffle_options = False
     feedback = Quiz.Feedback.IMMEDIATE
+
+    @factory.post_generation
+    def assigned(self, create, extracted, **kwargs):
+        """Given to its course (QuizFactory(assigned=False) leaves it given to none)."""
+        if create and extracted is not False:
+            Assignment.objects.get_or_create(quiz=self, course=self.course)
 
     @factory.post_generation
     def question_count(self, create, extracted, **kwargs):
@@ -206,6 +260,7 @@ class AttemptFactory(factory.django.DjangoModelFactory):
         model = Attempt
 
     quiz = factory.SubFactory(QuizFactory)
+    course = factory.SelfAttribute("quiz.course")
     student = factory.SubFactory(UserFactory)
     number = factory.Sequence(lambda n: n + 1)
     max_score = Decimal(1)

@@ -375,6 +375,7 @@ def test_add_quiz_sets_owner_and_orders_questions(instructor_client, instructor)
     text = SourceTextFactory()
     first, second = SingleChoiceQuestionFactory.create_batch(2, source_text=text)
     data = {
+        "course": str(text.course_id),
         "title": "Practice",
         "slug": "practice",
         "description": "",
@@ -407,6 +408,7 @@ def test_quiz_with_a_draft_question_warns(instructor_client):
     text = SourceTextFactory()
     draft = SingleChoiceQuestionFactory(source_text=text, status=Question.Status.DRAFT)
     data = {
+        "course": str(text.course_id),
         "title": "Practice",
         "slug": "practice",
         "source_text": str(text.pk),

@@ -79,6 +79,7 @@ class AttemptMachine(RuleBasedStateMachine):
         self.limit = LIMIT
         if extra != "standard":
             Accommodation.objects.create(
+                course=self.quiz.course,
                 student=self.student,
                 time_factor=Decimal("1.5") if extra == "1.5" else 1,
                 no_time_limit=extra == "no limit",

@@ -11,7 +11,7 @@ from django.urls import reverse
 from quizzes import drafting
 from quizzes.models import DraftDecision, Question, QuestionDraft, RestoredBlock, SourceText
 from quizzes.question_generator import boilerplate_blocks
-from tests.factories import QuestionDraftFactory, SourceTextFactory, options_of
+from tests.factories import QuestionDraftFactory, SourceTextFactory, default_course, options_of
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,13 @@ def test_students_are_refused_and_nothing_changes(client, student):
 def test_add_a_pasted_text_stores_it_and_its_drafts(teacher):
     body = (DATA / "rapallo.txt").read_text().replace("\n", "\r\n")  # as a browser sends it
     response = teacher.post(
-        url("add_text"), {"title": "The Rapallo Treaty", "body": body, "publisher": "Me"}
+        url("add_text"),
+        {
+            "course": default_course().pk,
+            "title": "The Rapallo Treaty",
+            "body": body,
+            "publisher": "Me",
+        },
     )
 
     text = SourceText.objects.get()
@@ -102,7 +108,9 @@ def test_add_a_pasted_text_stores_it_and_its_drafts(teacher):
 def test_add_an_uploaded_file(teacher):
     upload = SimpleUploadedFile("hanse.md", (DATA / "hanseatic.txt").read_bytes())
     response = teacher.post(
-        url("add_text"), {"title": "Hanse", "slug": "hanse", "upload": upload}, headers=HX
+        url("add_text"),
+        {"course": default_course().pk, "title": "Hanse", "slug": "hanse", "upload": upload},
+        headers=HX,
     )
 
     assert response.status_code == 200

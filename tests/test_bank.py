@@ -14,7 +14,7 @@ from quizzes.models import (
     Tag,
 )
 from quizzes.starting import start_attempt
-from tests.factories import UserFactory
+from tests.factories import UserFactory, default_course
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +22,10 @@ RAPALLO_BANK = Path(settings.BASE_DIR) / "fixtures" / "rapallo-bank.json"
 needs_bank = pytest.mark.skipif(
     not RAPALLO_BANK.exists(), reason="fixtures/rapallo-bank.json has not been written yet"
 )
+
+
+def import_into_the_class(path) -> bank.ImportReport:
+    return bank.import_bank(path, default_course())
 
 
 def row_counts() -> dict[str, int]:
@@ -32,7 +36,7 @@ def row_counts() -> dict[str, int]:
 @pytest.fixture
 def rapallo():
     """The Rapallo bank imported, with the bank file's own data for comparison."""
-    report = bank.import_bank(RAPALLO_BANK)
+    report = import_into_the_class(RAPALLO_BANK)
     return report, json.loads(RAPALLO_BANK.read_text(encoding="utf-8"))
 
 
@@ -134,7 +138,7 @@ def test_three_quizzes_practice_timed_and_whole_bank(rapallo):
 def test_reimport_changes_nothing(rapallo):
     before = row_counts()
     keys = dict(Question.objects.values_list("pk", "key"))
-    report = bank.import_bank(RAPALLO_BANK)
+    report = import_into_the_class(RAPALLO_BANK)
     assert row_counts() == before
     assert dict(Question.objects.values_list("pk", "key")) == keys  # option ids included
     assert report.questions_created == report.questions_updated == []
@@ -196,7 +200,7 @@ def matching(key="schools") -> dict:
 
 def test_small_bank_imports_every_field(tmp_path):
     quizzes = [{"slug": "small-quiz", "title": "Small quiz", "questions": "all", "pass_mark": 70}]
-    report = bank.import_bank(write_bank(tmp_path, [numeric(), matching()], quizzes))
+    report = import_into_the_class(write_bank(tmp_path, [numeric(), matching()], quizzes))
     assert report.questions_created == ["kazan-year", "schools"]
     year = Question.objects.get(bank_key="kazan-year")
     assert year.excerpt == "from 1929"
@@ -217,14 +221,14 @@ def test_small_bank_imports_every_field(tmp_path):
 def test_bad_excerpt_names_the_question_and_stores_nothing(tmp_path):
     path = write_bank(tmp_path, [matching(), numeric(excerpt="from 1928")])
     with pytest.raises(bank.BankError, match="question kazan-year: The excerpt is not in the text"):
-        bank.import_bank(path)
+        import_into_the_class(path)
     assert row_counts() == dict.fromkeys(row_counts(), 0)
 
 
 def test_ambiguous_excerpt_is_refused(tmp_path):
     path = write_bank(tmp_path, [numeric(excerpt="school")])
     with pytest.raises(bank.BankError, match="occurs more than once"):
-        bank.import_bank(path)
+        import_into_the_class(path)
     assert not SourceText.objects.exists()
 
 
@@ -232,7 +236,7 @@ def test_broken_answer_key_is_refused(tmp_path):
     broken = matching()
     broken["pairs"] = [["Lipetsk", "aviation"]]
     with pytest.raises(bank.BankError, match="question schools: A matching question needs"):
-        bank.import_bank(write_bank(tmp_path, [broken]))
+        import_into_the_class(write_bank(tmp_path, [broken]))
     assert not Question.objects.exists()
 
 
@@ -247,14 +251,14 @@ def test_broken_answer_key_is_refused(tmp_path):
 )
 def test_malformed_question_is_refused(tmp_path, change, message):
     with pytest.raises(bank.BankError, match=message):
-        bank.import_bank(write_bank(tmp_path, [{**numeric(), **change}]))
+        import_into_the_class(write_bank(tmp_path, [{**numeric(), **change}]))
     assert not Question.objects.exists()
 
 
 def test_quiz_with_unknown_key_rolls_back_everything(tmp_path):
     quizzes = [{"slug": "q", "title": "Q", "questions": ["kazan-year", "nope"]}]
     with pytest.raises(bank.BankError, match="quiz q: no question with key"):
-        bank.import_bank(write_bank(tmp_path, [numeric()], quizzes))
+        import_into_the_class(write_bank(tmp_path, [numeric()], quizzes))
     assert row_counts() == dict.fromkeys(row_counts(), 0)
 
 
@@ -267,13 +271,13 @@ def test_unreadable_file_is_refused(tmp_path, content, message):
     if content is not None:
         path.write_text(content, encoding="utf-8")
     with pytest.raises(bank.BankError, match=message):
-        bank.import_bank(path)
+        import_into_the_class(path)
 
 
 def test_changed_question_is_updated_in_place(tmp_path):
-    bank.import_bank(write_bank(tmp_path, [numeric()]))
+    import_into_the_class(write_bank(tmp_path, [numeric()]))
     question = Question.objects.get()
-    report = bank.import_bank(write_bank(tmp_path, [numeric(value=1930)]))
+    report = import_into_the_class(write_bank(tmp_path, [numeric(value=1930)]))
     assert report.questions_updated == ["kazan-year"]
     assert Question.objects.get().pk == question.pk
     assert Question.objects.get().key["value"] == 1930
@@ -281,10 +285,10 @@ def test_changed_question_is_updated_in_place(tmp_path):
 
 def test_answered_question_is_left_as_it_was(tmp_path):
     quizzes = [{"slug": "q", "title": "Q", "questions": "all"}]
-    bank.import_bank(write_bank(tmp_path, [numeric()], quizzes))
+    import_into_the_class(write_bank(tmp_path, [numeric()], quizzes))
     attempt = start_attempt(quiz=Quiz.objects.get(), student=UserFactory())
     attempt.responses.get().save_answer("1929")
-    report = bank.import_bank(write_bank(tmp_path, [numeric(value=1930)], quizzes))
+    report = import_into_the_class(write_bank(tmp_path, [numeric(value=1930)], quizzes))
     assert report.questions_kept == ["kazan-year"]
     assert "students have already answered them: kazan-year" in str(report)
     assert Question.objects.get().key["value"] == 1929
@@ -292,17 +296,17 @@ def test_answered_question_is_left_as_it_was(tmp_path):
 
 def test_body_edit_that_moves_a_kept_excerpt_is_refused(tmp_path):
     quizzes = [{"slug": "q", "title": "Q", "questions": "all"}]
-    bank.import_bank(write_bank(tmp_path, [numeric()], quizzes))
+    import_into_the_class(write_bank(tmp_path, [numeric()], quizzes))
     start_attempt(quiz=Quiz.objects.get(), student=UserFactory())
     edited = write_bank(tmp_path, [numeric(value=1930)], quizzes, body="Foreword.\n\n" + BODY)
     with pytest.raises(bank.BankError, match="moves the excerpts of question"):
-        bank.import_bank(edited)
+        import_into_the_class(edited)
     assert SourceText.objects.get().body == BODY
 
 
 def test_body_edit_relocates_unanswered_excerpts(tmp_path):
-    bank.import_bank(write_bank(tmp_path, [numeric()]))
-    bank.import_bank(write_bank(tmp_path, [numeric()], body="Foreword.\n\n" + BODY))
+    import_into_the_class(write_bank(tmp_path, [numeric()]))
+    import_into_the_class(write_bank(tmp_path, [numeric()], body="Foreword.\n\n" + BODY))
     question = Question.objects.get()
     assert question.excerpt == "from 1929"
     assert question.excerpt_start == len("Foreword.\n\n") + BODY.index("from 1929")

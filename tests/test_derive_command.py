@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from quizzes.models import Question, QuestionDraft, SourceText
-from tests.factories import SourceTextFactory
+from tests.factories import CourseFactory, SourceTextFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +58,7 @@ def test_json_is_deterministic():
 
 
 def test_save_creates_the_text_and_a_rerun_adds_nothing():
+    CourseFactory()
     first = run(str(RAPALLO), "--save", "--text", "rapallo")
     drafts = QuestionDraft.objects.count()
     second = run(str(RAPALLO), "--save", "--text", "rapallo")

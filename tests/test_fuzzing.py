@@ -332,8 +332,10 @@ def test_instructor_posts(client, instructor, teaching, name, fields):
 def test_instructor_query_strings(client, instructor, teaching, name, fields):
     quiz, _draft, ids = teaching
     client.force_login(instructor)
-    slug = quiz.source_text.slug if name == "review_queue" else quiz.slug
-    url = reverse(f"quizzes:{name}", args=[slug])
+    if name == "review_queue":
+        url = reverse(f"quizzes:{name}", args=[quiz.source_text.slug])
+    else:
+        url = reverse(f"quizzes:{name}", args=[quiz.course.code, quiz.slug])
 
     @FUZZ
     @given(data=form_data(fields, ids), htmx=st.booleans())

@@ -3,9 +3,10 @@
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from quizzes.models import Attempt, Regrade, RegradedResponse
+from quizzes.models import Attempt, Membership, Regrade, RegradedResponse, Role
 from quizzes.simulation import simulate_class
 from tests.factories import QuizFactory, mark_correct
 
@@ -25,14 +26,14 @@ def _urls(quiz):
     attempt = Attempt.objects.filter(quiz=quiz).first()
     return [
         reverse("quizzes:course_overview"),
-        reverse("quizzes:gradebook", args=[quiz.slug]),
-        reverse("quizzes:item_analysis", args=[quiz.slug]),
-        reverse("quizzes:text_heatmap", args=[quiz.slug]),
+        reverse("quizzes:gradebook", args=["the-class", quiz.slug]),
+        reverse("quizzes:item_analysis", args=["the-class", quiz.slug]),
+        reverse("quizzes:text_heatmap", args=["the-class", quiz.slug]),
         reverse("quizzes:regrade_quiz", args=[quiz.slug]),
-        reverse("quizzes:export_csv", args=[quiz.slug, "grades"]),
-        reverse("quizzes:export_csv", args=[quiz.slug, "attempts"]),
-        reverse("quizzes:export_csv", args=[quiz.slug, "responses"]),
-        reverse("quizzes:student_attempts", args=[attempt.student_id]),
+        reverse("quizzes:export_csv", args=["the-class", quiz.slug, "grades"]),
+        reverse("quizzes:export_csv", args=["the-class", quiz.slug, "attempts"]),
+        reverse("quizzes:export_csv", args=["the-class", quiz.slug, "responses"]),
+        reverse("quizzes:student_attempts", args=["the-class", attempt.student_id]),
         reverse("quizzes:attempt_review", args=[attempt.pk]),
     ]
 
@@ -97,15 +98,27 @@ def _class_of(size, seed):
     return quiz
 
 
-# Session, user, two permission lookups, the quiz; then the report's own queries: the gradebook
-# one (attempts), item analysis and heatmap three (questions with their keys, attempts, responses).
+def _roster_of(size: int, quiz) -> None:
+    """Students on the quiz's course roster who have not attempted it."""
+    users = get_user_model().objects.bulk_create(
+        get_user_model()(username=f"roster-{quiz.slug}-{index}") for index in range(size)
+    )
+    Membership.objects.bulk_create(
+        Membership(course=quiz.course, user=user, role=Role.STUDENT) for user in users
+    )
+
+
+# Session, user, two permission lookups (the menu), the course, the quiz; then the report's own
+# queries: the gradebook two (the roster, attempts), item analysis and heatmap three (questions
+# with their keys, attempts, responses); the full page adds the courses the quiz is given to
+# (its tabs).
 REPORT_PAGES = [
-    ("quizzes:gradebook", {}, 6),
-    ("quizzes:gradebook", HTMX, 6),
-    ("quizzes:item_analysis", {}, 8),
-    ("quizzes:item_analysis", HTMX, 8),
-    ("quizzes:text_heatmap", {}, 8),
-    ("quizzes:text_heatmap", HTMX, 8),
+    ("quizzes:gradebook", {}, 9),
+    ("quizzes:gradebook", HTMX, 8),
+    ("quizzes:item_analysis", {}, 10),
+    ("quizzes:item_analysis", HTMX, 9),
+    ("quizzes:text_heatmap", {}, 10),
+    ("quizzes:text_heatmap", HTMX, 9),
 ]
 
 
@@ -115,10 +128,13 @@ def test_report_query_count_does_not_grow_with_the_class(
 ):
     client.force_login(instructor)
     small, large = _class_of(3, seed=1), _class_of(40, seed=2)
+    _roster_of(260, large)  # 300 on the roster, 40 of whom attempted
     for quiz in (small, large):
         with django_assert_num_queries(expected):
-            response = client.get(reverse(name, args=[quiz.slug]), headers=headers)
+            response = client.get(reverse(name, args=["the-class", quiz.slug]), headers=headers)
         assert response.status_code == 200
+    if name == "quizzes:gradebook" and not headers:
+        assert len(response.context["rows"]) == 300 + 3  # both classes are in the course
 
 
 # Gradebook
@@ -126,7 +142,7 @@ def test_report_query_count_does_not_grow_with_the_class(
 
 def test_gradebook_full_page_lists_each_student_once(client, instructor, taught):
     client.force_login(instructor)
-    response = client.get(reverse("quizzes:gradebook", args=[taught.slug]))
+    response = client.get(reverse("quizzes:gradebook", args=["the-class", taught.slug]))
     assert "<html" in response.text
     assert 'id="gradebook-table"' in response.text
     assert response.text.count("sim-") >= 8
@@ -136,7 +152,7 @@ def test_gradebook_full_page_lists_each_student_once(client, instructor, taught)
 
 def test_gradebook_fragment_is_only_the_table(client, instructor, taught):
     client.force_login(instructor)
-    url = reverse("quizzes:gradebook", args=[taught.slug])
+    url = reverse("quizzes:gradebook", args=["the-class", taught.slug])
     response = client.get(url, {"sort": "grade", "desc": "on"}, headers=HTMX)
     assert "<html" not in response.text
     assert response.text.lstrip().startswith('<section id="gradebook-table"')
@@ -150,7 +166,7 @@ def test_gradebook_grade_follows_the_grading_method(client, instructor, taught):
     client.force_login(instructor)
     taught.grading_method = "first"
     taught.save()
-    rows = client.get(reverse("quizzes:gradebook", args=[taught.slug])).context["rows"]
+    rows = client.get(reverse("quizzes:gradebook", args=["the-class", taught.slug])).context["rows"]
     for row in rows:
         assert row.grade == row.attempts[0].result.percent
         assert row.best == max(a.result.percent for a in row.attempts)
@@ -158,7 +174,7 @@ def test_gradebook_grade_follows_the_grading_method(client, instructor, taught):
 
 def test_gradebook_search_and_status_filter(client, instructor, taught):
     client.force_login(instructor)
-    url = reverse("quizzes:gradebook", args=[taught.slug])
+    url = reverse("quizzes:gradebook", args=["the-class", taught.slug])
     rows = client.get(url, {"q": "00003"}).context["rows"]
     assert [row.student.username for row in rows] == [f"sim-{taught.slug}-7-00003"]
     passed = client.get(url, {"status": "passed"}).context["rows"]
@@ -167,7 +183,7 @@ def test_gradebook_search_and_status_filter(client, instructor, taught):
 
 def test_gradebook_bad_parameters_fall_back_to_defaults(client, instructor, taught):
     client.force_login(instructor)
-    url = reverse("quizzes:gradebook", args=[taught.slug])
+    url = reverse("quizzes:gradebook", args=["the-class", taught.slug])
     response = client.get(url, {"sort": "password", "status": "x" * 500})
     assert response.status_code == 200
     assert len(response.context["rows"]) == 8
@@ -176,8 +192,10 @@ def test_gradebook_bad_parameters_fall_back_to_defaults(client, instructor, taug
 def test_previews_never_reach_the_gradebook(client, instructor, taught):
     Attempt.objects.update(is_preview=True)
     client.force_login(instructor)
-    response = client.get(reverse("quizzes:gradebook", args=[taught.slug]))
-    assert response.context["rows"] == []
+    response = client.get(reverse("quizzes:gradebook", args=["the-class", taught.slug]))
+    rows = response.context["rows"]
+    assert len(rows) == 8  # the class is on the roster, with nothing attempted
+    assert all(row.attempts == [] for row in rows)
 
 
 # Item analysis, heatmap, charts
@@ -185,7 +203,7 @@ def test_previews_never_reach_the_gradebook(client, instructor, taught):
 
 def test_item_analysis_full_page_and_fragment(client, instructor, taught):
     client.force_login(instructor)
-    url = reverse("quizzes:item_analysis", args=[taught.slug])
+    url = reverse("quizzes:item_analysis", args=["the-class", taught.slug])
     page = client.get(url, {"attempts": "all"})
     assert "<html" in page.text and 'id="analysis"' in page.text
     assert page.context["summary"].attempts == Attempt.objects.filter(quiz=taught).count()
@@ -205,7 +223,9 @@ def test_item_analysis_flags_a_wrong_key(client, instructor, quiz):
     client.force_login(instructor)
     url = reverse("quizzes:regrade_quiz", args=[quiz.slug])
     client.post(url, {"mode": "current_key", "action": "apply", "question": slot.question_id})
-    report = client.get(reverse("quizzes:item_analysis", args=[quiz.slug])).context["report"]
+    report = client.get(reverse("quizzes:item_analysis", args=["the-class", quiz.slug])).context[
+        "report"
+    ]
     first = report.questions[0]
     assert first.stats.discrimination_index < 0
     assert any("check the key" in flag for flag in first.stats.flags)
@@ -213,14 +233,16 @@ def test_item_analysis_flags_a_wrong_key(client, instructor, quiz):
 
 def test_heatmap_marks_each_excerpt_with_its_questions(client, instructor, taught):
     client.force_login(instructor)
-    response = client.get(reverse("quizzes:text_heatmap", args=[taught.slug]))
+    response = client.get(reverse("quizzes:text_heatmap", args=["the-class", taught.slug]))
     text = response.text
     assert '<mark tabindex="0" class="heat heat-' in text
     assert 'aria-describedby="note-' in text
     # All three fixture questions cite the same opening words.
     assert "Q1: facility" in text and "Q3: facility" in text
     assert 'style="' not in text
-    fragment = client.get(reverse("quizzes:text_heatmap", args=[taught.slug]), headers=HTMX).text
+    fragment = client.get(
+        reverse("quizzes:text_heatmap", args=["the-class", taught.slug]), headers=HTMX
+    ).text
     assert fragment.lstrip().startswith('<div id="heatmap"')
 
 
@@ -235,7 +257,9 @@ def test_pages_have_no_inline_styles_or_scripts(client, instructor, taught):
 def test_student_page_shows_scores_over_time(client, instructor, taught):
     attempt = Attempt.objects.filter(quiz=taught).first()
     client.force_login(instructor)
-    response = client.get(reverse("quizzes:student_attempts", args=[attempt.student_id]))
+    response = client.get(
+        reverse("quizzes:student_attempts", args=["the-class", attempt.student_id])
+    )
     assert "Scores over time" in response.text
     assert '<polyline class="chart-line"' in response.text or "<circle" in response.text
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from quizzes.forms import answer_data
 from quizzes.models import Accommodation, Attempt, Quiz, Response
+from quizzes.offerings import offering
 from quizzes.standings import standings
 from quizzes.starting import start_attempt
 from tests.factories import (
@@ -18,6 +19,7 @@ from tests.factories import (
     QuizFactory,
     QuizQuestionFactory,
     ShortAnswerQuestionFactory,
+    default_course,
 )
 
 pytestmark = pytest.mark.django_db
@@ -174,7 +176,7 @@ def test_abandoned_attempt_is_shown_as_not_counted(client, student):
     assert response.redirect_chain[-1][0] == result_url(attempt)
     assert "does not count towards your grade" in response.text
     assert "data-abandoned" in response.text
-    standing = standings(student, [quiz])[quiz.pk]
+    (standing,) = standings(student, [offering(student, quiz.slug)])
     assert standing.grade is None
     assert standing.used == 1  # it still used one of the attempts allowed
     detail = client.get(quiz.get_absolute_url()).text
@@ -207,7 +209,9 @@ def test_a_changed_policy_does_not_change_a_running_attempt(student):
 
 
 def test_extra_time_stretches_the_time_limit(student):
-    Accommodation.objects.create(student=student, time_factor=Decimal("1.5"))
+    Accommodation.objects.create(
+        course=default_course(), student=student, time_factor=Decimal("1.5")
+    )
     now = timezone.now()
     attempt = start_attempt(quiz=timed_quiz(), student=student, moment=now)
     assert attempt.deadline == now + timedelta(minutes=45)
@@ -215,7 +219,7 @@ def test_extra_time_stretches_the_time_limit(student):
 
 
 def test_no_time_limit_leaves_only_the_closing_time(student):
-    Accommodation.objects.create(student=student, no_time_limit=True)
+    Accommodation.objects.create(course=default_course(), student=student, no_time_limit=True)
     now = timezone.now()
     assert start_attempt(quiz=timed_quiz(), student=student, moment=now).deadline is None
     closing = timed_quiz(closes_at=now + timedelta(minutes=10))
@@ -223,14 +227,14 @@ def test_no_time_limit_leaves_only_the_closing_time(student):
 
 
 def test_the_closing_time_still_closes_an_attempt_with_extra_time(student):
-    Accommodation.objects.create(student=student, time_factor=2)
+    Accommodation.objects.create(course=default_course(), student=student, time_factor=2)
     now = timezone.now()
     quiz = timed_quiz(closes_at=now + timedelta(minutes=40))
     assert start_attempt(quiz=quiz, student=student, moment=now).deadline == quiz.closes_at
 
 
 def test_other_students_keep_the_standard_time(student, other_student):
-    Accommodation.objects.create(student=student, time_factor=2)
+    Accommodation.objects.create(course=default_course(), student=student, time_factor=2)
     now = timezone.now()
     attempt = start_attempt(quiz=timed_quiz(), student=other_student, moment=now)
     assert attempt.deadline == now + timedelta(minutes=30)
@@ -238,7 +242,9 @@ def test_other_students_keep_the_standard_time(student, other_student):
 
 
 def test_extra_time_is_shown_on_the_quiz_page_and_the_timer(client, student):
-    Accommodation.objects.create(student=student, time_factor=Decimal("1.5"))
+    Accommodation.objects.create(
+        course=default_course(), student=student, time_factor=Decimal("1.5")
+    )
     quiz = timed_quiz()
     client.force_login(student)
     assert "You have 1.5× time: 45 minutes" in client.get(quiz.get_absolute_url()).text
@@ -251,16 +257,23 @@ def test_instructors_edit_accommodations_in_the_admin(client, instructor, studen
     client.force_login(instructor)
     response = client.post(
         reverse("admin:quizzes_accommodation_add"),
-        {"student": student.pk, "time_factor": "1.25", "no_time_limit": "", "note": "Letter"},
+        {
+            "course": default_course().pk,
+            "student": student.pk,
+            "time_factor": "1.25",
+            "no_time_limit": "",
+            "note": "Letter",
+        },
     )
     assert response.status_code == 302
-    assert student.accommodation.time_factor == Decimal("1.25")
+    assert Accommodation.objects.get(student=student).time_factor == Decimal("1.25")
 
 
 def test_a_time_factor_below_one_is_refused(client, instructor, student):
     client.force_login(instructor)
     response = client.post(
-        reverse("admin:quizzes_accommodation_add"), {"student": student.pk, "time_factor": "0.5"}
+        reverse("admin:quizzes_accommodation_add"),
+        {"course": default_course().pk, "student": student.pk, "time_factor": "0.5"},
     )
     assert response.status_code == 200
     assert not Accommodation.objects.exists()

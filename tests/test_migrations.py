@@ -7,11 +7,21 @@ models are today's), then `migrate` runs forward, as a deployment does.
 import json
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
 
 from quizzes import kinds
-from quizzes.models import Question, Response
+from quizzes.models import (
+    Accommodation,
+    Assignment,
+    Attempt,
+    Course,
+    Membership,
+    Question,
+    Response,
+    Tag,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -178,3 +188,146 @@ def test_keys_move_from_rows_into_the_question_with_the_row_ids(before_keys, dja
     # The stored answer still names the right option of the live key, so a regrade keeps it.
     live = Question.objects.get(pk=single).snapshot()
     assert kinds.grade(live, response.answer) == 1.0
+
+
+# Courses (0010-0012): everything moves into one course, nothing a student did changes.
+
+
+@pytest.fixture
+def before_courses():
+    """The database at 0009, before courses; migrated to the latest again afterwards."""
+    call_command("migrate", "quizzes", "0009", verbosity=0)
+    try:
+        yield
+    finally:
+        call_command("migrate", verbosity=0)
+
+
+def test_content_moves_into_a_default_course_with_its_people(before_courses, django_user_model):
+    teacher = django_user_model.objects.create(username="teacher", is_staff=True)
+    teacher.groups.add(Group.objects.get_or_create(name="Instructors")[0])
+    student = django_user_model.objects.create(username="student")
+    extra = django_user_model.objects.create(username="extra-time")
+    bystander = django_user_model.objects.create(username="never-attempted")
+    text = insert(
+        "quizzes_sourcetext",
+        title="T",
+        slug="t",
+        body="Lipetsk and Kazan.",
+        publisher="",
+        page_title="",
+        url="",
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    tag = insert("quizzes_tag", name="places")
+    question = insert(
+        "quizzes_question",
+        source_text_id=text,
+        kind="true_false",
+        prompt="Lipetsk?",
+        explanation="",
+        default_points=1,
+        status="published",
+        excerpt_start=0,
+        excerpt_end=7,
+        bank_key="",
+        key=json.dumps({"answer": True}),
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    insert("quizzes_question_tags", question_id=question, tag_id=tag)
+    quiz = insert(
+        "quizzes_quiz",
+        title="Q",
+        slug="q",
+        description="",
+        is_published=True,
+        time_limit_minutes=20,
+        attempts_allowed=2,
+        grading_method="highest",
+        shuffle_questions=False,
+        shuffle_options=False,
+        feedback="deferred",
+        pass_mark=50,
+        text_during_quiz=True,
+        created_at=NOW,
+        updated_at=NOW,
+        owner_id=teacher.pk,
+        source_text_id=text,
+        grace_period_minutes=10,
+        overdue_handling="autosubmit",
+    )
+    insert("quizzes_quizquestion", position=1, question_id=question, quiz_id=quiz)
+    attempt = insert(
+        "quizzes_attempt",
+        number=1,
+        is_preview=False,
+        state="submitted",
+        started_at=NOW,
+        submitted_at=NOW,
+        score="1.0000",
+        max_score="1.0000",
+        student_id=student.pk,
+        quiz_id=quiz,
+        no_time_limit=False,
+        overdue_handling="autosubmit",
+        time_factor="1.00",
+    )
+    insert(
+        "quizzes_attempt",
+        number=1,
+        is_preview=True,
+        state="in_progress",
+        started_at=NOW,
+        max_score="1.0000",
+        student_id=teacher.pk,
+        quiz_id=quiz,
+        no_time_limit=False,
+        overdue_handling="autosubmit",
+        time_factor="1.00",
+    )
+    response = insert(
+        "quizzes_response",
+        position=1,
+        points="1.00",
+        snapshot=json.dumps({"kind": "true_false", "prompt": "Lipetsk?", "correct": True}),
+        answer=json.dumps(True),
+        answered_at=NOW,
+        marks="1.00",
+        flagged=False,
+        attempt_id=attempt,
+        question_id=question,
+        answer_seq=1,
+    )
+    insert(
+        "quizzes_accommodation",
+        time_factor="1.50",
+        no_time_limit=False,
+        note="",
+        updated_at=NOW,
+        student_id=extra.pk,
+    )
+
+    call_command("migrate", verbosity=0)
+
+    course = Course.objects.get()
+    assert (course.code, course.title) == ("default", "Default course")
+    assert len(course.join_code) == 7
+    roles = dict(Membership.objects.values_list("user__username", "role"))
+    assert roles == {"teacher": "teacher", "student": "student", "extra-time": "student"}
+    assert bystander.username not in roles
+    assert Assignment.objects.filter(quiz_id=quiz, course=course).exists()
+    assert Tag.objects.get(pk=tag).course == course
+    assert Accommodation.objects.get().course == course
+    graded = Attempt.objects.get(pk=attempt)
+    assert graded.course == course
+    assert (graded.state, graded.score, graded.max_score) == ("submitted", 1, 1)
+    assert Response.objects.get(pk=response).marks == 1
+    assert Attempt.objects.filter(course=course).count() == 2
+
+
+def test_a_site_without_content_gets_no_course(before_courses):
+    call_command("migrate", verbosity=0)
+
+    assert not Course.objects.exists()

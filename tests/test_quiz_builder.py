@@ -47,6 +47,7 @@ def url(name: str, quiz: Quiz, *args) -> str:
 def test_a_new_quiz_gets_a_slug_from_its_title_and_an_owner(teacher, instructor):
     text = SourceTextFactory()
     data = {
+        "course": text.course_id,
         "title": "Rapallo test",
         "source_text": text.pk,
         "overdue_handling": "autosubmit",
@@ -202,10 +203,11 @@ def test_the_builder_page_query_count_does_not_grow_with_the_quiz(
         RandomDraw.objects.create(
             quiz=quiz, position=size + 1, count=1, source_text=quiz.source_text
         )
-        # Session, user, the permission lookups, the quiz and its text, its slots (questions by
-        # name, draws), the bank filters' text and their choices (texts, tags), the bank's count,
-        # its page and their tags, the draw form's choices (texts, tags).
-        with django_assert_num_queries(15):
+        # Session, user, the permission lookups, the quiz and its text, the user's role in its
+        # course, its slots (questions by name, draws), the bank filters' text and their choices
+        # (texts, tags), the bank's count, its page and their tags, the draw form's choices
+        # (texts, tags), the courses the user teaches (the bank's course filter).
+        with django_assert_num_queries(17):
             teacher.get(url("quiz_builder", quiz))
 
 
@@ -312,7 +314,8 @@ def test_the_item_analysis_reports_drawn_questions_over_the_attempts_that_had_th
         drawn = attempt.responses.get(position=2)
         drawn.save_answer(drawn.snapshot["correct"][0])
         attempt.finish()
-    report = teacher.get(url("item_analysis", pooled)).context["report"]
+    analysis = reverse("quizzes:item_analysis", args=[pooled.course.code, pooled.slug])
+    report = teacher.get(analysis).context["report"]
     assert [item.question for item in report.questions] == [pooled.quiz_questions.get().question]
     assert sum(item.stats.attempts for item in report.drawn) == 6
     assert all(item.stats.facility == 100 for item in report.drawn)

@@ -34,7 +34,7 @@ from tests.factories import (
     UserFactory,
     options_key,
 )
-from tests.test_authorization_matrix import DONE, INSTRUCTOR, MATRIX, OWNER
+from tests.test_authorization_matrix import DONE, MATRIX, OWNER, TEACHER_A
 from tests.test_authorization_matrix import world as world_fixture
 
 world = world_fixture  # the matrix's objects: two quizzes, attempts, a text and a draft
@@ -217,7 +217,7 @@ POST_CASES = [
     pytest.param(name, index, id=f"{name}-{case.label}")
     for name, cases in MATRIX.items()
     for index, case in enumerate(cases)
-    if case.method == "POST" and DONE in (case.expect[OWNER], case.expect[INSTRUCTOR])
+    if case.method == "POST" and DONE in (case.expect[OWNER], case.expect[TEACHER_A])
 ]
 
 
@@ -446,9 +446,12 @@ def test_rendered_pages_have_no_inline_code(client, world):
         reverse("quizzes:quiz_detail", args=[world.quiz.slug]),
         reverse("quizzes:source_text_detail", args=[world.text.slug]),
         reverse("quizzes:course_overview"),
-        reverse("quizzes:gradebook", args=[world.quiz.slug]),
-        reverse("quizzes:item_analysis", args=[world.quiz.slug]),
-        reverse("quizzes:student_attempts", args=[world.owner.pk]),
+        reverse("quizzes:course_home", args=[world.course_a.code]),
+        reverse("quizzes:roster", args=[world.course_a.code]),
+        reverse("quizzes:gradebook", args=[world.course_a.code, world.quiz.slug]),
+        reverse("quizzes:assignment", args=[world.course_a.code, world.quiz.slug]),
+        reverse("quizzes:item_analysis", args=[world.course_a.code, world.quiz.slug]),
+        reverse("quizzes:student_attempts", args=[world.course_a.code, world.owner.pk]),
         reverse("quizzes:review_queue", args=[world.text.slug]),
         reverse("quizzes:text_drafts", args=[world.text.slug]),
     ]
@@ -590,10 +593,10 @@ def test_authored_content_is_text_to_instructors_and_in_the_admin(client, studen
     draft = QuestionDraft.objects.get(source_text=text)
     pages = {
         "overview": reverse("quizzes:course_overview"),
-        "gradebook": reverse("quizzes:gradebook", args=[quiz.slug]),
-        "analysis": reverse("quizzes:item_analysis", args=[quiz.slug]),
-        "heatmap": reverse("quizzes:text_heatmap", args=[quiz.slug]),
-        "student": reverse("quizzes:student_attempts", args=[student.pk]),
+        "gradebook": reverse("quizzes:gradebook", args=["the-class", quiz.slug]),
+        "analysis": reverse("quizzes:item_analysis", args=["the-class", quiz.slug]),
+        "heatmap": reverse("quizzes:text_heatmap", args=["the-class", quiz.slug]),
+        "student": reverse("quizzes:student_attempts", args=["the-class", student.pk]),
         "review": reverse("quizzes:attempt_review", args=[finished.pk]),
         "texts": reverse("quizzes:text_list"),
         "text drafts": reverse("quizzes:text_drafts", args=[text.slug]),

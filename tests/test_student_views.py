@@ -11,10 +11,10 @@ from django.urls import reverse, set_script_prefix
 from django.utils import timezone
 
 from quizzes.context_processors import menu_links
-from quizzes.models import Attempt, Quiz
+from quizzes.models import Attempt, Membership, Quiz, Role
 from quizzes.starting import start_attempt
 from quizzes.views import reverse_cached
-from tests.factories import QuizFactory, SourceTextFactory, UserFactory
+from tests.factories import CourseFactory, QuizFactory, SourceTextFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +27,9 @@ def page_text(response) -> str:
     return " ".join(text.split())
 
 
-def take(quiz, student, *, correct: int, moment=None) -> Attempt:
+def take(quiz, student, *, correct: int, moment=None, course=None) -> Attempt:
     """Start an attempt, answer the first `correct` questions right and the rest wrong, submit."""
-    attempt = start_attempt(quiz=quiz, student=student, moment=moment)
+    attempt = start_attempt(quiz=quiz, student=student, moment=moment, course=course)
     for index, response in enumerate(attempt.responses.order_by("position")):
         key = response.snapshot["correct"]
         wrong = next(o["id"] for o in response.snapshot["options"] if o["id"] not in key)
@@ -121,31 +121,39 @@ def test_home_submits_overdue_attempts_before_listing(client, student):
     assert "In progress" not in page_text(response)
 
 
-def test_instructors_see_drafts_marked_as_previews(client, instructor):
+def test_teachers_see_their_drafts_on_the_course_page_not_on_their_student_home(client, instructor):
     QuizFactory(title="Work in progress", is_published=False, question_count=1)
     client.force_login(instructor)
 
-    text = page_text(client.get(reverse("quizzes:quiz_list")))
+    home = page_text(client.get(reverse("quizzes:quiz_list")))
+    course = page_text(client.get(reverse("quizzes:course_home", args=["the-class"])))
 
-    assert "Work in progress Draft — preview" in text
+    assert "Work in progress" not in home
+    assert "Your teaching" in home
+    assert "Work in progress Draft" in course
 
 
-@pytest.mark.parametrize("quiz_count", [1, 10])
-def test_home_query_count_does_not_grow_with_quizzes(
-    client, student, quiz_count, django_assert_num_queries
+@pytest.mark.parametrize("course_count", [1, 10])
+def test_home_query_count_does_not_grow_with_courses_or_quizzes(
+    client, student, course_count, django_assert_num_queries
 ):
-    for _ in range(quiz_count):
-        quiz = QuizFactory(question_count=2)
-        take(quiz, student, correct=1)
-        start_attempt(quiz=quiz, student=student)
+    for _ in range(course_count):
+        course = CourseFactory()
+        Membership.objects.create(course=course, user=student, role=Role.STUDENT)
+        for _ in range(2):
+            quiz = QuizFactory(question_count=2, course=course)
+            take(quiz, student, correct=1, course=course)
+            start_attempt(quiz=quiz, student=student, course=course)
     client.force_login(student)
 
-    # session, user, overdue attempts, quizzes with question counts, the user's attempts at them
-    # (a student is not staff, so no permission lookups)
-    with django_assert_num_queries(5):
+    # session, user, overdue attempts, the student's courses, the quizzes given to them with
+    # question counts, the student's overrides, their attempts (a student is not staff, so no
+    # permission lookups)
+    with django_assert_num_queries(7):
         response = client.get(reverse("quizzes:quiz_list"))
 
-    assert response.text.count('class="card quiz-card"') == quiz_count
+    assert response.text.count('class="card quiz-card"') == 2 * course_count
+    assert response.text.count('class="stack course-section"') == course_count + 1
 
 
 # The quiz page
@@ -340,9 +348,10 @@ def test_quiz_page_query_count_does_not_grow_with_attempts(
         take(quiz, student, correct=2)
     client.force_login(student)
 
-    # session, user, quiz, overdue attempts, the user's attempts (no permission lookups for a
-    # student, who is not staff)
-    with django_assert_num_queries(5):
+    # session, user, quiz, its assignments, the user's memberships of their courses, the user's
+    # override, overdue attempts, the user's attempts (no permission lookups for a student, who
+    # is not staff)
+    with django_assert_num_queries(8):
         response = client.get(quiz.get_absolute_url())
 
     assert response.status_code == 200
@@ -359,6 +368,7 @@ def test_text_page_shows_paragraphs_with_anchors_and_attribution(client, student
         url="https://example.org/rapallo",
         published_on=timezone.now().date().replace(year=2020, month=4, day=16),
     )
+    QuizFactory(source_text=text, question_count=1)
     client.force_login(student)
 
     response = client.get(text.get_absolute_url())
@@ -424,8 +434,8 @@ def test_my_scores_lists_counted_attempts_with_each_quiz_grade(client, student, 
     response = client.get(reverse("quizzes:my_scores"))
 
     text = page_text(response)
-    assert "Practice Grade: 100 %" in text
-    assert "Test Grade: 33.3 %" in text
+    assert "Practice The class Grade: 100 %" in text
+    assert "Test The class Grade: 33.3 %" in text
     assert "Untouched" not in text
     assert "33.3 % Fail 1 / 3 marks" in text
     assert "100 % Pass 3 / 3 marks" in text
@@ -492,7 +502,7 @@ def test_signup_with_mismatched_passwords_shows_errors(client):
         {"username": "nadia", "password1": "a-long-pass-phrase", "password2": "something-else"},
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The two password fields didn’t match." in page_text(response)
     assert 'aria-invalid="true"' in response.text
     assert not get_user_model().objects.filter(username="nadia").exists()
@@ -504,7 +514,7 @@ def test_signup_refuses_a_taken_username(client, student):
         {"username": "SAM", "password1": "a-long-pass-phrase", "password2": "a-long-pass-phrase"},
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "A user with that username already exists." in page_text(response)
     assert get_user_model().objects.count() == 1
 

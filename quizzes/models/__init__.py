@@ -1,4 +1,4 @@
-"""The models, by concept: texts, questions, quizzes, attempts, regrades and drafts."""
+"""The models, by concept: courses, texts, questions, quizzes, attempts, regrades and drafts."""
 
 from quizzes.models.attempts import (
     Accommodation,
@@ -6,8 +6,17 @@ from quizzes.models.attempts import (
     Attempt,
     AttemptNotAllowed,
     Response,
-    describe_extra_time,
+    extra_time_for,
     responses_shown,
+)
+from quizzes.models.courses import (
+    STAFF_ROLES,
+    Assignment,
+    Course,
+    Membership,
+    Role,
+    SetupCode,
+    StudentOverride,
 )
 from quizzes.models.drafts import DraftDecision, QuestionDraft, RestoredBlock
 from quizzes.models.questions import Question
@@ -16,11 +25,15 @@ from quizzes.models.regrades import Regrade, RegradedResponse
 from quizzes.models.texts import SourceText, Tag
 
 __all__ = [
+    "STAFF_ROLES",
     "Accommodation",
     "AnswerRefused",
+    "Assignment",
     "Attempt",
     "AttemptNotAllowed",
+    "Course",
     "DraftDecision",
+    "Membership",
     "Question",
     "QuestionDraft",
     "Quiz",
@@ -30,8 +43,11 @@ __all__ = [
     "RegradedResponse",
     "Response",
     "RestoredBlock",
+    "Role",
+    "SetupCode",
     "SourceText",
+    "StudentOverride",
     "Tag",
-    "describe_extra_time",
+    "extra_time_for",
     "responses_shown",
 ]

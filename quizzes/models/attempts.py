@@ -11,19 +11,23 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes import grading, kinds, sql
+from quizzes.models.courses import Course
 from quizzes.models.questions import Question
 from quizzes.models.quizzes import Quiz
+from quizzes.schedules import ExtraTime
 
 
 class Accommodation(models.Model):
-    """A student's extra time on every timed quiz: a factor on the time limit, or no limit.
+    """A student's extra time on every timed quiz of a course: a factor on the time limit, or no
+    limit. It replaces the course's extra time for the whole class, if any.
 
     It changes the time limit only: a quiz's closing time still closes every attempt. It is read
     when an attempt starts and frozen on it, so a change applies from the next attempt on.
     """
 
-    student = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="accommodation"
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="accommodations")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="accommodations"
     )
     time_factor = models.DecimalField(
         max_digits=4,
@@ -39,30 +43,29 @@ class Accommodation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["student__username"]
+        ordering = ["course", "student__username"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(time_factor__gte=1) & Q(time_factor__lte=10),
                 name="accommodation_time_factor_range",
             ),
+            models.UniqueConstraint(
+                fields=["course", "student"], name="accommodation_once_per_course"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.student}: {describe_extra_time(self.time_factor, self.no_time_limit)}"
+        return f"{self.student} in {self.course}: {self.extra_time.text or 'standard time'}"
 
     @property
-    def text(self) -> str:
-        """As the student reads it: "You have 1.5× time"."""
-        return "You have " + describe_extra_time(self.time_factor, self.no_time_limit)
+    def extra_time(self) -> ExtraTime:
+        return ExtraTime(time_factor=self.time_factor, no_time_limit=self.no_time_limit)
 
 
-def describe_extra_time(time_factor: Decimal, no_time_limit: bool) -> str:
-    """ "1.5× time", "no time limit", or "" for the standard time."""
-    if no_time_limit:
-        return "no time limit"
-    if time_factor == 1:
-        return ""
-    return f"{time_factor:f}".rstrip("0").rstrip(".") + "× time"
+def extra_time_for(student, course: Course) -> ExtraTime:
+    """The student's extra time in the course: their own, else the whole class's: one query."""
+    own = Accommodation.objects.filter(student=student, course=course).first()
+    return own.extra_time if own else course.extra_time
 
 
 class AttemptQuerySet(models.QuerySet):
@@ -110,6 +113,8 @@ class Attempt(models.Model):
         ABANDONED = "abandoned", "Never submitted (not counted)"
 
     quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    # The course the quiz was taken in: its gradebook counts it, its schedule applied.
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="attempts")
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
     )
@@ -149,7 +154,7 @@ class Attempt(models.Model):
                 name="attempt_one_in_progress_per_quiz",
             ),
             models.UniqueConstraint(
-                fields=["quiz", "student", "number"], name="attempt_number_unique"
+                fields=["quiz", "course", "student", "number"], name="attempt_number_unique"
             ),
             models.CheckConstraint(
                 condition=Q(state="in_progress", submitted_at__isnull=True, score__isnull=True)
@@ -214,7 +219,7 @@ class Attempt(models.Model):
     @property
     def accommodation_text(self) -> str:
         """The extra time this attempt was given, as the student reads it ("" for none)."""
-        extra = describe_extra_time(self.time_factor, self.no_time_limit)
+        extra = ExtraTime(time_factor=self.time_factor, no_time_limit=self.no_time_limit).text
         return f"You have {extra}" if extra else ""
 
     @property

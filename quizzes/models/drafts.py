@@ -5,15 +5,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from quizzes.models.courses import Course
 from quizzes.models.questions import Question
 from quizzes.models.texts import SourceText
-from quizzes.permissions import is_instructor
 
 
 class QuestionDraftQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Drafts are instructors' working material: everyone else sees none."""
-        return self if is_instructor(user) else self.none()
+        """Drafts are teachers' working material: only the teachers of the text's course."""
+        return self.filter(source_text__course__in=Course.objects.teaching(user))
 
     def pending(self):
         return self.filter(status=QuestionDraft.Status.PENDING)

@@ -2,7 +2,6 @@
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,27 +11,29 @@ from django.db.models import Q
 from django.urls import reverse
 
 from quizzes import grading
+from quizzes.models.courses import Assignment, Course
 from quizzes.models.questions import Question
 from quizzes.models.texts import SourceText, Tag
-from quizzes.permissions import is_instructor
-
-if TYPE_CHECKING:
-    from quizzes.models.attempts import Accommodation
+from quizzes.schedules import Schedule
 
 
 class QuizQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
-    def open_at(self, moment: datetime):
-        return self.filter(
-            Q(opens_at__isnull=True) | Q(opens_at__lte=moment),
-            Q(closes_at__isnull=True) | Q(closes_at__gt=moment),
-        )
+    def editable_by(self, user):
+        """Quizzes whose questions and settings the user edits: those of courses they teach."""
+        return self.filter(course__in=Course.objects.teaching(user))
 
-    def available_to(self, user):
-        """Quizzes this user may open: instructors see every quiz, students published ones."""
-        return self if is_instructor(user) else self.published()
+    def reported_to(self, user):
+        """Quizzes whose reports the user reads: of, or given to, a course they teach or assist."""
+        if user.is_superuser:
+            return self
+        staffed = Course.objects.staffed_by(user)
+        return self.filter(
+            Q(course__in=staffed)
+            | Q(pk__in=Assignment.objects.filter(course__in=staffed).values("quiz"))
+        )
 
 
 class Quiz(models.Model):
@@ -53,6 +54,12 @@ class Quiz(models.Model):
         GRACE_PERIOD = "graceperiod", "A grace period to submit, but not to change answers"
         AUTOABANDON = "autoabandon", "Not counted unless submitted in time"
 
+    course = models.ForeignKey(
+        Course,
+        on_delete=models.PROTECT,
+        related_name="quizzes",
+        help_text="The course whose teachers edit it; it may be given to other courses too.",
+    )
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
@@ -140,43 +147,24 @@ class Quiz(models.Model):
             raise ValidationError({"closes_at": "The quiz must close after it opens."})
 
     @property
+    def schedule(self) -> Schedule:
+        """The quiz's own dates, time limit and attempts, before any course's or student's."""
+        return Schedule(
+            opens_at=self.opens_at,
+            closes_at=self.closes_at,
+            time_limit_minutes=self.time_limit_minutes,
+            attempts_allowed=self.attempts_allowed,
+        )
+
+    @property
     def time_limit(self) -> timedelta | None:
-        return timedelta(minutes=self.time_limit_minutes) if self.time_limit_minutes else None
+        return self.schedule.time_limit
 
     @property
     def pass_mark_text(self) -> str:
         """The pass mark as people write it: "60", "62.5" (not "60.00")."""
         text = f"{self.pass_mark:f}"
         return text.rstrip("0").rstrip(".") if "." in text else text
-
-    def is_open_at(self, moment: datetime) -> bool:
-        return (self.opens_at is None or self.opens_at <= moment) and (
-            self.closes_at is None or moment < self.closes_at
-        )
-
-    def time_limit_for(self, accommodation: "Accommodation | None") -> timedelta | None:
-        """The time limit with a student's accommodation: stretched by its factor, or none."""
-        if self.time_limit is None or accommodation is None:
-            return self.time_limit
-        if accommodation.no_time_limit:
-            return None
-        return self.time_limit * float(accommodation.time_factor)
-
-    def deadline_for(
-        self, started_at: datetime, accommodation: "Accommodation | None" = None
-    ) -> datetime | None:
-        """When an attempt started now must end: the time limit or the closing time, earlier.
-
-        An accommodation changes the time limit only; the closing time still closes the quiz for
-        everyone (as in Moodle, where a user override of the time limit keeps the close date).
-        """
-        limit = self.time_limit_for(accommodation)
-        ends = [
-            moment
-            for moment in (started_at + limit if limit else None, self.closes_at)
-            if moment is not None
-        ]
-        return min(ends) if ends else None
 
     def slots(self, *, with_texts: bool = True) -> list["QuizQuestion | RandomDraw"]:
         """The quiz's questions by name and its random draws, in order: two queries. Without
@@ -221,6 +209,14 @@ class QuizQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quiz}: {self.question}"
+
+    def clean(self) -> None:
+        if (
+            self.quiz_id
+            and self.question_id
+            and self.question.source_text.course_id != self.quiz.course_id
+        ):
+            raise ValidationError({"question": "Choose a question of the quiz's course."})
 
     @property
     def effective_points(self) -> Decimal:
@@ -286,6 +282,11 @@ class RandomDraw(models.Model):
     def clean(self) -> None:
         if self.tag_id is None and self.source_text_id is None:
             raise ValidationError("Draw from a tag, a text, or a paragraph of a text.")
+        course_id = self.quiz.course_id if self.quiz_id else None
+        if self.tag_id is not None and self.tag.course_id != course_id:
+            raise ValidationError({"tag": "Choose a tag of the quiz's course."})
+        if self.source_text_id is not None and self.source_text.course_id != course_id:
+            raise ValidationError({"source_text": "Choose a text of the quiz's course."})
         if self.paragraph is not None and self.source_text_id is None:
             raise ValidationError({"paragraph": "Choose the text the paragraph belongs to."})
         if self.paragraph is not None and self.paragraph > len(self.source_text.paragraphs()):

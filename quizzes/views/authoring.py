@@ -1,10 +1,10 @@
-"""Instructor authoring: add a text, see the drafts derived from it, review them into the bank."""
+"""Teachers' authoring: add a text to a course, see the drafts derived from it, review them into
+the course's bank."""
 
 from dataclasses import dataclass
 from itertools import pairwise
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -24,8 +24,8 @@ from quizzes.authoring_forms import (
     RejectForm,
     RestoreForm,
 )
-from quizzes.models import QuestionDraft, Quiz, SourceText
-from quizzes.permissions import is_instructor
+from quizzes.models import Course, QuestionDraft, SourceText
+from quizzes.permissions import authoring_required
 from quizzes.question_generator import boilerplate_blocks
 from quizzes.views import redirect_page
 
@@ -39,20 +39,24 @@ def _fragment(request: HttpRequest) -> bool:
 
 
 def _texts(request: HttpRequest):
-    return SourceText.objects.all() if is_instructor(request.user) else SourceText.objects.none()
+    """The texts of the courses the user teaches."""
+    return SourceText.objects.filter(
+        course__in=Course.objects.teaching(request.user)
+    ).select_related("course")
 
 
 def _draft(request: HttpRequest, slug: str, pk: int) -> QuestionDraft:
     return get_object_or_404(
-        QuestionDraft.objects.visible_to(request.user).select_related("source_text"),
+        QuestionDraft.objects.visible_to(request.user).select_related("source_text__course"),
         source_text__slug=slug,
         pk=pk,
     )
 
 
-def _quiz_choices() -> list[tuple[str, str]]:
-    """(slug, title) of the quizzes a draft can be added to on accepting it: one query."""
-    return list(Quiz.objects.order_by("title").values_list("slug", "title"))
+def _quiz_choices(text: SourceText) -> list[tuple[str, str]]:
+    """(slug, title) of the quizzes a draft can be added to on accepting it, those of the text's
+    course: one query."""
+    return list(text.course.quizzes.order_by("title").values_list("slug", "title"))
 
 
 def _queue_url(text: SourceText, query: str = "", draft: QuestionDraft | None = None) -> str:
@@ -79,12 +83,12 @@ def _card(request, draft, *, editing=False, form=None, error="", status=200) -> 
     _quote(draft, draft.source_text.body)
     context = {
         "text": draft.source_text,
-        "quiz_choices": _quiz_choices(),
+        "quiz_choices": _quiz_choices(draft.source_text),
         "draft": draft,
         "editing": editing,
         "form": form,
         "error": error,
-        "accept_form": AcceptForm(),
+        "accept_form": AcceptForm(course=draft.source_text.course),
     }
     template = QUEUE_TEMPLATE + "#draft-card" if _fragment(request) else DRAFT_TEMPLATE
     return render(request, template, context, status=status)
@@ -94,8 +98,7 @@ def _card(request, draft, *, editing=False, form=None, error="", status=200) -> 
 
 
 @require_GET
-@login_required
-@permission_required("quizzes.change_quiz", raise_exception=True)
+@authoring_required
 def text_list(request: HttpRequest) -> HttpResponse:
     """Every text with its drafts pending, accepted and rejected: authoring/text_list.html."""
     texts = _texts(request).annotate(
@@ -107,11 +110,17 @@ def text_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
-@permission_required("quizzes.change_quiz", raise_exception=True)
+@authoring_required
 def add_text(request: HttpRequest) -> HttpResponse:
     """Paste or upload a text; the generator proposes drafts at once: authoring/text_add.html."""
-    form = AddTextForm(request.POST or None, request.FILES or None)
+    courses = Course.objects.teaching(request.user)
+    chosen = courses.filter(code=request.GET.get("course", "")).first()
+    form = AddTextForm(
+        request.POST or None,
+        request.FILES or None,
+        courses=courses,
+        initial={"course": chosen},
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             text = form.save()
@@ -168,8 +177,7 @@ def segments(body: str, drafts, skipped: list[tuple[int, int]]) -> list[Segment]
 
 
 @require_GET
-@login_required
-@permission_required("quizzes.change_quiz", raise_exception=True)
+@authoring_required
 @vary_on_headers("HX-Request")
 def text_drafts(request: HttpRequest, slug: str) -> HttpResponse:
     """The text with the drafts' sentences and keys highlighted and skipped lines greyed."""
@@ -196,8 +204,7 @@ def _text_context(text: SourceText) -> dict:
 
 
 @require_POST
-@login_required
-@permission_required("quizzes.change_quiz", raise_exception=True)
+@authoring_required
 def restore_block(request: HttpRequest, slug: str) -> HttpResponse:
     """Read a skipped line after all: the generator runs again and adds what it now finds."""
     text = get_object_or_404(_texts(request), slug=slug)
@@ -217,8 +224,7 @@ def restore_block(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@login_required
-@permission_required("quizzes.change_quiz", raise_exception=True)
+@authoring_required
 @vary_on_headers("HX-Request")
 def review_queue(request: HttpRequest, slug: str) -> HttpResponse:
     """The drafts of a text as cards, filtered by status, kind and rule; htmx swaps the list."""
@@ -239,8 +245,8 @@ def review_queue(request: HttpRequest, slug: str) -> HttpResponse:
         "drafts": drafts,
         "filters": filters,
         "counts": counts,
-        "accept_form": AcceptForm(),
-        "quiz_choices": _quiz_choices(),
+        "accept_form": AcceptForm(course=text.course),
+        "quiz_choices": _quiz_choices(text),
         "bulk_form": BulkAcceptForm(text=text),
         "query": request.GET.urlencode(),
     }
@@ -251,8 +257,7 @@ def review_queue(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@login_required
-@permission_required("quizzes.change_quiz", raise_exception=True)
+@authoring_required
 @vary_on_headers("HX-Request")
 def draft_card(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """One draft's card (htmx: to cancel an edit; otherwise its own page)."""
@@ -260,8 +265,7 @@ def draft_card(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
-@permission_required("quizzes.change_quiz", raise_exception=True)
+@authoring_required
 @vary_on_headers("HX-Request")
 def draft_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Edit a pending draft's prompt, key and explanation; the card swaps back when saved."""
@@ -284,13 +288,12 @@ def draft_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
-@permission_required("quizzes.change_quiz", raise_exception=True)
+@authoring_required
 @vary_on_headers("HX-Request")
 def draft_accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Accept a draft into the bank as a published or draft question with its answer key."""
     draft = _draft(request, slug, pk)
-    form = AcceptForm(request.POST)
+    form = AcceptForm(request.POST, course=draft.source_text.course)
     error = ""
     if form.is_valid():
         try:
@@ -317,8 +320,7 @@ def draft_accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
-@permission_required("quizzes.change_quiz", raise_exception=True)
+@authoring_required
 @vary_on_headers("HX-Request")
 def draft_reject(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Reject a draft; it is kept so a re-run never proposes it again."""
@@ -338,8 +340,7 @@ def draft_reject(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
-@permission_required("quizzes.change_quiz", raise_exception=True)
+@authoring_required
 def bulk_accept(request: HttpRequest, slug: str) -> HttpResponse:
     """Accept every selected pending draft; each one that cannot be accepted is named."""
     text = get_object_or_404(_texts(request), slug=slug)

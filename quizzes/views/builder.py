@@ -1,4 +1,5 @@
-"""Quizzes under /teach/quizzes/, for instructors: settings, duplicating, and the builder.
+"""Quizzes under /teach/quizzes/, for their course's teachers: settings, duplicating, and the
+builder.
 
 The builder lists the quiz's slots (questions by name and random draws) with their marks and
 the total, and beside them the question bank, searched and filtered, each question "Add" or
@@ -7,7 +8,6 @@ does it); with htmx the slots are swapped in place, and authoring.js adds drag a
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -25,19 +25,22 @@ from quizzes.authoring_forms import (
     SlotForm,
     SlotOrderForm,
 )
-from quizzes.models import Quiz, QuizQuestion
+from quizzes.models import Course, Quiz, QuizQuestion
+from quizzes.permissions import authoring_required, require_teacher
 from quizzes.views import redirect_page
 from quizzes.views.questions import bank_questions
 
-INSTRUCTOR = "quizzes.change_quiz"
 BANK_PAGE_SIZE = 20
 BUILDER_TEMPLATE = "quizzes/authoring/quiz_builder.html"
 
 
 def _quiz(request: HttpRequest, slug: str) -> Quiz:
-    return get_object_or_404(
-        Quiz.objects.available_to(request.user).select_related("source_text"), slug=slug
+    """A quiz the user may edit: 404 if they cannot see it, 403 if they only read its reports."""
+    quiz = get_object_or_404(
+        Quiz.objects.reported_to(request.user).select_related("source_text", "course"), slug=slug
     )
+    require_teacher(request.user, quiz.course)
+    return quiz
 
 
 def _fragment(request: HttpRequest) -> bool:
@@ -48,15 +51,22 @@ def _fragment(request: HttpRequest) -> bool:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
-@permission_required(INSTRUCTOR, raise_exception=True)
+@authoring_required
 def quiz_new(request: HttpRequest) -> HttpResponse:
-    """A new quiz's settings; then its builder, to add the questions."""
-    form = QuizSettingsForm(request.POST or None, initial={"shuffle_options": True})
+    """A new quiz's settings, in one of the user's courses (?course=<code> chooses it); then its
+    builder, to add the questions."""
+    courses = Course.objects.teaching(request.user)
+    chosen = courses.filter(code=request.GET.get("course", "")).first()
+    form = QuizSettingsForm(
+        request.POST or None,
+        initial={"shuffle_options": True, "course": chosen},
+        courses=courses,
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.instance.owner = request.user
             quiz = form.save()
+            building.give_to_course(quiz, quiz.course)
         messages.success(request, f"“{quiz.title}” created: now add its questions.")
         return redirect("quizzes:quiz_builder", slug=quiz.slug)
     return render(
@@ -68,12 +78,13 @@ def quiz_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
-@permission_required(INSTRUCTOR, raise_exception=True)
+@authoring_required
 def quiz_settings(request: HttpRequest, slug: str) -> HttpResponse:
     """A quiz's settings; attempts already started keep the rules they started under."""
     quiz = _quiz(request, slug)
-    form = QuizSettingsForm(request.POST or None, instance=quiz)
+    form = QuizSettingsForm(
+        request.POST or None, instance=quiz, courses=Course.objects.teaching(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             quiz = form.save()
@@ -88,10 +99,9 @@ def quiz_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
-@permission_required(INSTRUCTOR, raise_exception=True)
+@authoring_required
 def quiz_duplicate(request: HttpRequest, slug: str) -> HttpResponse:
-    """Copy a quiz with its questions and draws, unpublished, to adapt for another class."""
+    """Copy a quiz with its questions and draws, unpublished, to adapt in its course."""
     copy = building.duplicate_quiz(_quiz(request, slug), owner=request.user)
     messages.success(request, f"Copied as “{copy.title}” (not published): adjust its settings.")
     return redirect_page(request, reverse("quizzes:quiz_settings", args=[copy.slug]))
@@ -106,8 +116,10 @@ def _builder_context(request: HttpRequest, quiz: Quiz) -> dict:
     query = request.GET.copy()
     if "text" not in query and quiz.source_text_id:
         query["text"] = quiz.source_text.slug
-    filters = QuestionFilterForm(query)
-    questions = filters.filter(bank_questions())
+    # The bank of the quiz's course: a quiz is made of its own course's questions.
+    courses = Course.objects.filter(pk=quiz.course_id)
+    filters = QuestionFilterForm(query, courses=courses)
+    questions = filters.filter(bank_questions(courses))
     page = Paginator(questions, BANK_PAGE_SIZE).get_page(request.GET.get("page"))
     query.pop("page", None)
     return {
@@ -118,7 +130,9 @@ def _builder_context(request: HttpRequest, quiz: Quiz) -> dict:
         "filters": filters,
         "page": page,
         "query": query.urlencode(),
-        "draw_form": RandomDrawForm(initial={"source_text": quiz.source_text_id, "count": 1}),
+        "draw_form": RandomDrawForm(
+            initial={"source_text": quiz.source_text_id, "count": 1}, quiz=quiz
+        ),
     }
 
 
@@ -129,8 +143,7 @@ def _builder(request: HttpRequest, quiz: Quiz, *, status: int = 200) -> HttpResp
 
 
 @require_GET
-@login_required
-@permission_required(INSTRUCTOR, raise_exception=True)
+@authoring_required
 @vary_on_headers("HX-Request")
 def quiz_builder(request: HttpRequest, slug: str) -> HttpResponse:
     """The quiz's questions and draws, and the bank to add from; htmx swaps the bank's results."""
@@ -150,14 +163,13 @@ def _back(request: HttpRequest, quiz: Quiz, *, status: int = 200) -> HttpRespons
 
 
 @require_POST
-@login_required
-@permission_required(INSTRUCTOR, raise_exception=True)
+@authoring_required
 @vary_on_headers("HX-Request")
 def builder_add(request: HttpRequest, slug: str) -> HttpResponse:
     """Add a question of the bank, or a random draw, at the end of the quiz."""
     quiz = _quiz(request, slug)
     if "count" in request.POST:
-        form = RandomDrawForm(request.POST)
+        form = RandomDrawForm(request.POST, quiz=quiz)
         if form.is_valid():
             draw = building.add_draw(quiz, form.save(commit=False))
             available = draw.candidates().count()
@@ -173,7 +185,7 @@ def builder_add(request: HttpRequest, slug: str) -> HttpResponse:
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
         return _back(request, quiz, status=400)
-    form = AddQuestionForm(request.POST)
+    form = AddQuestionForm(request.POST, quiz=quiz)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["question"]))
         return _back(request, quiz, status=400)
@@ -185,8 +197,7 @@ def builder_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
-@permission_required(INSTRUCTOR, raise_exception=True)
+@authoring_required
 @vary_on_headers("HX-Request")
 def builder_slot(request: HttpRequest, slug: str, slot: str) -> HttpResponse:
     """Move a slot up or down, remove it, or set its marks."""
@@ -211,8 +222,7 @@ def builder_slot(request: HttpRequest, slug: str, slot: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
-@permission_required(INSTRUCTOR, raise_exception=True)
+@authoring_required
 @vary_on_headers("HX-Request")
 def builder_order(request: HttpRequest, slug: str) -> HttpResponse:
     """Every slot in a new order (drag and drop)."""

@@ -1,13 +1,14 @@
-"""Instructor pages under /teach/: overview, gradebook, students, item analysis, heatmap, regrading.
+"""Teaching pages under /teach/: a course's quizzes, gradebook, students and attempts, item
+analysis, the heatmap, exports and regrading.
 
-Every view needs the quizzes.change_quiz permission (the Instructors group); students get a 403,
-never the data. Each report reads the database in a fixed number of queries (quizzes/reports.py).
+Each page starts from the user's courses: a course they neither teach nor assist, and anything
+in it, is a 404; assistants read (reports, attempts), teachers also change (regrading). Each
+report reads the database in a fixed number of queries (quizzes/reports.py).
 """
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import F, Prefetch
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,13 +16,42 @@ from django.views.decorators.vary import vary_on_headers
 
 from quizzes import charts, regrading, reports, review
 from quizzes.forms import AnalysisForm, GradebookForm, RegradeForm
-from quizzes.models import Attempt, Quiz, Regrade, RegradedResponse, Response
+from quizzes.models import (
+    Attempt,
+    Course,
+    Membership,
+    Quiz,
+    Regrade,
+    RegradedResponse,
+    Response,
+)
+from quizzes.permissions import is_course_staff, require_teacher, teaching_required
 
-INSTRUCTOR = "quizzes.change_quiz"
+
+def staffed_course(request: HttpRequest, code: str) -> Course:
+    """A course the user teaches or assists, by its code; 404 for any other."""
+    return get_object_or_404(Course.objects.staffed_by(request.user), code=code)
 
 
-def _quiz(request: HttpRequest, slug: str) -> Quiz:
-    return get_object_or_404(Quiz.objects.available_to(request.user), slug=slug)
+def quiz_in(course: Course, slug: str) -> Quiz:
+    """A quiz of the course or given to it; 404 for any other."""
+    return get_object_or_404(
+        Quiz.objects.filter(Q(course=course) | Q(assignments__course=course))
+        .select_related("source_text")
+        .distinct(),
+        slug=slug,
+    )
+
+
+def _owned_quiz(request: HttpRequest, slug: str) -> Quiz:
+    """A quiz the user reads (404 otherwise) whose own course they teach or assist (403
+    otherwise): its reports across every course it is given to are its own course's staff's."""
+    quiz = get_object_or_404(
+        Quiz.objects.reported_to(request.user).select_related("source_text", "course"), slug=slug
+    )
+    if not is_course_staff(request.user, quiz.course):
+        raise PermissionDenied("This quiz's reports across courses are for its own course.")
+    return quiz
 
 
 def _attempt_choice(request: HttpRequest, quiz: Quiz) -> tuple[AnalysisForm, str]:
@@ -32,35 +62,24 @@ def _attempt_choice(request: HttpRequest, quiz: Quiz) -> tuple[AnalysisForm, str
     return AnalysisForm(initial={"attempts": default}), default
 
 
-# Overview and gradebook
+# A course's gradebook, students and attempts
 
 
 @require_GET
-@login_required
-@permission_required(INSTRUCTOR, raise_exception=True)
-def course_overview(request: HttpRequest) -> HttpResponse:
-    """Every quiz with attempts, students, mean and median grade, pass rate, last activity."""
-    quizzes = Quiz.objects.available_to(request.user).order_by("title", "pk")
-    return render(
-        request,
-        "quizzes/instructor/course_overview.html",
-        {"rows": reports.course_overview(quizzes)},
-    )
-
-
-@require_GET
-@login_required
-@permission_required(INSTRUCTOR, raise_exception=True)
+@teaching_required
 @vary_on_headers("HX-Request")
-def gradebook(request: HttpRequest, slug: str) -> HttpResponse:
-    """One row per student; search, filter and sort swap just the table under htmx."""
-    quiz = _quiz(request, slug)
+def gradebook(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    """One row per student of the course, attempted or not; search, filter and sort swap just
+    the table under htmx."""
+    course = staffed_course(request, code)
+    quiz = quiz_in(course, slug)
     form = GradebookForm(request.GET)
     options = form.cleaned_data if form.is_valid() else {}
     sort = options.get("sort") or "student"
     desc = bool(options.get("desc"))
     rows = reports.gradebook(
         quiz,
+        course,
         search=options.get("q", ""),
         status=options.get("status", ""),
         sort=sort,
@@ -76,6 +95,7 @@ def gradebook(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         template,
         {
+            "course": course,
             "quiz": quiz,
             "form": form,
             "rows": rows,
@@ -91,20 +111,24 @@ def gradebook(request: HttpRequest, slug: str) -> HttpResponse:
                 ("time", "Time taken (last)"),
                 ("submitted", "Submitted (last)"),
             ],
-            "chart": charts.score_distribution([row.grade for row in rows]),
+            "chart": charts.score_distribution(
+                [row.grade for row in rows if row.grade is not None]
+            ),
         },
     )
 
 
 @require_GET
-@login_required
-@permission_required(INSTRUCTOR, raise_exception=True)
-def student_attempts(request: HttpRequest, pk: int) -> HttpResponse:
-    """One student's attempts across every quiz, with their scores over time."""
-    student = get_object_or_404(get_user_model(), pk=pk)
+@teaching_required
+def student_attempts(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """One student's attempts in the course, with their scores over time."""
+    course = staffed_course(request, code)
+    member = get_object_or_404(
+        Membership.objects.filter(course=course).select_related("user"), user_id=pk
+    )
     attempts = list(
-        Attempt.objects.for_student(student)
-        .filter(quiz__in=Quiz.objects.available_to(request.user))
+        Attempt.objects.for_student(member.user)
+        .filter(course=course)
         .counted()
         .select_related("quiz")
         .order_by("submitted_at", "pk")
@@ -115,19 +139,24 @@ def student_attempts(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "quizzes/instructor/student_attempts.html",
-        {"student": student, "attempts": attempts, "chart": chart},
+        {
+            "course": course,
+            "member": member,
+            "student": member.user,
+            "attempts": attempts,
+            "chart": chart,
+        },
     )
 
 
 @require_GET
-@login_required
-@permission_required(INSTRUCTOR, raise_exception=True)
+@teaching_required
 def attempt_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The review the student sees of one attempt, every response with the key and the text."""
     responses = Response.objects.annotate(source_text_id=F("question__source_text_id"))
     attempt = get_object_or_404(
-        Attempt.objects.filter(quiz__in=Quiz.objects.available_to(request.user))
-        .select_related("quiz__source_text", "student")
+        Attempt.objects.filter(course__in=Course.objects.staffed_by(request.user))
+        .select_related("quiz__source_text", "student", "course")
         .prefetch_related(
             Prefetch("responses", queryset=responses),
             Prefetch(
@@ -144,6 +173,7 @@ def attempt_review(request: HttpRequest, pk: int) -> HttpResponse:
         "quizzes/instructor/attempt_review.html",
         {
             "attempt": attempt,
+            "course": attempt.course,
             "quiz": attempt.quiz,
             "result": attempt.result,
             "reviews": [review.review(item, texts, link_text=True) for item in items],
@@ -155,15 +185,9 @@ def attempt_review(request: HttpRequest, pk: int) -> HttpResponse:
 # Item analysis and the text heatmap
 
 
-@require_GET
-@login_required
-@permission_required(INSTRUCTOR, raise_exception=True)
-@vary_on_headers("HX-Request")
-def item_analysis(request: HttpRequest, slug: str) -> HttpResponse:
-    """Moodle's item analysis with flags, distractors and two charts."""
-    quiz = _quiz(request, slug)
+def _analysis(request: HttpRequest, quiz: Quiz, course: Course | None) -> HttpResponse:
     form, attempts = _attempt_choice(request, quiz)
-    report = reports.item_analysis(quiz, attempts)
+    report = reports.item_analysis(quiz, attempts, course=course)
     summary = report.analysis.quiz
     template = "quizzes/instructor/item_analysis.html"
     if request.htmx and not request.htmx.history_restore_request:
@@ -173,6 +197,7 @@ def item_analysis(request: HttpRequest, slug: str) -> HttpResponse:
         template,
         {
             "quiz": quiz,
+            "course": course,
             "form": form,
             "report": report,
             "summary": summary,
@@ -197,14 +222,25 @@ def item_analysis(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@login_required
-@permission_required(INSTRUCTOR, raise_exception=True)
+@teaching_required
 @vary_on_headers("HX-Request")
-def text_heatmap(request: HttpRequest, slug: str) -> HttpResponse:
-    """The source text with each cited excerpt shaded by the facility of its questions."""
-    quiz = _quiz(request, slug)
+def item_analysis(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    """Moodle's item analysis of the course's attempts, with flags, distractors and two charts."""
+    course = staffed_course(request, code)
+    return _analysis(request, quiz_in(course, slug), course)
+
+
+@require_GET
+@teaching_required
+@vary_on_headers("HX-Request")
+def quiz_item_analysis(request: HttpRequest, slug: str) -> HttpResponse:
+    """The item analysis of every course's attempts, for the quiz's own course's staff."""
+    return _analysis(request, _owned_quiz(request, slug), None)
+
+
+def _heatmap(request: HttpRequest, quiz: Quiz, course: Course | None) -> HttpResponse:
     form, attempts = _attempt_choice(request, quiz)
-    report = reports.item_analysis(quiz, attempts)
+    report = reports.item_analysis(quiz, attempts, course=course)
     template = "quizzes/instructor/text_heatmap.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#heatmap"
@@ -213,6 +249,7 @@ def text_heatmap(request: HttpRequest, slug: str) -> HttpResponse:
         template,
         {
             "quiz": quiz,
+            "course": course,
             "form": form,
             "report": report,
             "texts": reports.text_heatmap(report),
@@ -221,41 +258,80 @@ def text_heatmap(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_GET
+@teaching_required
+@vary_on_headers("HX-Request")
+def text_heatmap(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    """The source text with each cited excerpt shaded by the facility of its questions, over
+    the course's attempts."""
+    course = staffed_course(request, code)
+    return _heatmap(request, quiz_in(course, slug), course)
+
+
+@require_GET
+@teaching_required
+@vary_on_headers("HX-Request")
+def quiz_text_heatmap(request: HttpRequest, slug: str) -> HttpResponse:
+    """The heatmap over every course's attempts, for the quiz's own course's staff."""
+    return _heatmap(request, _owned_quiz(request, slug), None)
+
+
 # Exports
 
 EXPORTS = {"grades", "attempts", "responses"}
 
 
-@require_GET
-@login_required
-@permission_required(INSTRUCTOR, raise_exception=True)
-def export_csv(request: HttpRequest, slug: str, kind: str) -> StreamingHttpResponse:
-    """grades, attempts or responses of one quiz as CSV (UTF-8 with a BOM for spreadsheets)."""
-    if kind not in EXPORTS:
-        raise Http404("No such export.")
-    quiz = _quiz(request, slug)
-    if kind == "grades":
-        chunks = reports.grades_csv([quiz])
-    elif kind == "attempts":
-        chunks = reports.attempts_csv(quiz)
-    else:
-        chunks = reports.responses_csv(quiz)
+def _csv_response(chunks, filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         (chunk.encode("utf-8") for chunk in chunks), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{quiz.slug}-{kind}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@require_GET
+@teaching_required
+def export_csv(request: HttpRequest, code: str, slug: str, kind: str) -> StreamingHttpResponse:
+    """grades, attempts or responses of one quiz in the course as CSV (UTF-8 with a BOM for
+    spreadsheets)."""
+    if kind not in EXPORTS:
+        raise Http404("No such export.")
+    course = staffed_course(request, code)
+    quiz = quiz_in(course, slug)
+    if kind == "grades":
+        chunks = reports.grades_csv(course, [quiz])
+    elif kind == "attempts":
+        chunks = reports.attempts_csv(quiz, course)
+    else:
+        chunks = reports.responses_csv(quiz, course)
+    return _csv_response(chunks, f"{course.code}-{quiz.slug}-{kind}.csv")
+
+
+@require_GET
+@teaching_required
+def course_grades_csv(request: HttpRequest, code: str) -> StreamingHttpResponse:
+    """Every quiz's grades for every student of the course, one row per student and quiz."""
+    course = staffed_course(request, code)
+    quizzes = (
+        Quiz.objects.filter(Q(course=course) | Q(assignments__course=course))
+        .distinct()
+        .order_by("title", "pk")
+    )
+    return _csv_response(reports.grades_csv(course, quizzes), f"{course.code}-grades.csv")
 
 
 # Regrading
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
-@permission_required(INSTRUCTOR, raise_exception=True)
+@teaching_required
 def regrade_quiz(request: HttpRequest, slug: str) -> HttpResponse:
-    """A dry run listing whose grade changes and by how much, then the regrade itself."""
-    quiz = _quiz(request, slug)
+    """A dry run listing whose grade changes and by how much, then the regrade itself (of every
+    course's attempts): for the teachers of the quiz's own course."""
+    quiz = get_object_or_404(
+        Quiz.objects.reported_to(request.user).select_related("course"), slug=slug
+    )
+    require_teacher(request.user, quiz.course)
     # ?question= comes from the question editor, after a key changed.
     form = RegradeForm(
         request.POST or None, quiz=quiz, initial={"question": request.GET.get("question")}

@@ -6,7 +6,6 @@ selected in the text, and says when a changed key needs a regrade of answers alr
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
@@ -20,23 +19,30 @@ from django.views.decorators.vary import vary_on_headers
 from quizzes import kinds
 from quizzes.authoring_forms import QuestionEditorForm, QuestionFilterForm, QuestionForm
 from quizzes.kinds.base import KeyFormatError
-from quizzes.models import Question, Quiz, Response, SourceText
+from quizzes.models import Course, Question, Quiz, Response, SourceText
+from quizzes.permissions import authoring_required
 from quizzes.views import redirect_page
 
-INSTRUCTOR = "quizzes.change_quiz"
 BANK_TEMPLATE = "quizzes/authoring/question_bank.html"
 EDITOR_TEMPLATE = "quizzes/authoring/question_form.html"
 PAGE_SIZE = 50
+
+
+def _texts(request: HttpRequest):
+    """The texts of the courses the user teaches."""
+    return SourceText.objects.filter(course__in=Course.objects.teaching(request.user))
 
 
 def _fragment(request: HttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def bank_questions():
-    """Questions as the bank lists them: text, tags and how many quizzes use each."""
+def bank_questions(courses):
+    """Questions of these courses as the bank lists them: text, tags and how many quizzes use
+    each."""
     return (
-        Question.objects.select_related("source_text")
+        Question.objects.filter(source_text__course__in=courses)
+        .select_related("source_text")
         .prefetch_related("tags")
         .annotate(quiz_count=Count("quiz_slots", distinct=True))
         .order_by("source_text__title", "excerpt_start", "pk")
@@ -44,13 +50,16 @@ def bank_questions():
 
 
 @require_GET
-@login_required
-@permission_required(INSTRUCTOR, raise_exception=True)
+@authoring_required
 @vary_on_headers("HX-Request")
 def question_bank(request: HttpRequest) -> HttpResponse:
-    """Every question, searched and filtered by text, paragraph, kind, tag and status."""
-    filters = QuestionFilterForm(request.GET)
-    page = Paginator(filters.filter(bank_questions()), PAGE_SIZE).get_page(request.GET.get("page"))
+    """The questions of the user's courses, searched and filtered by course, text, paragraph,
+    kind, tag and status."""
+    courses = Course.objects.teaching(request.user)
+    filters = QuestionFilterForm(request.GET, courses=courses)
+    page = Paginator(filters.filter(bank_questions(courses)), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     template = BANK_TEMPLATE + ("#results" if _fragment(request) else "")
@@ -62,8 +71,7 @@ def question_bank(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@login_required
-@permission_required(INSTRUCTOR, raise_exception=True)
+@authoring_required
 def question_new(request: HttpRequest) -> HttpResponse:
     """Choose the kind of a new question: its key's fields follow from it."""
     return render(
@@ -121,13 +129,17 @@ def _preview(question: Question, kind: kinds.QuestionKind) -> dict | None:
     }
 
 
-def _answered(question: Question | None) -> dict:
-    """How many answers students have given to this question, and in which quizzes."""
+def _answered(request: HttpRequest, question: Question | None) -> dict:
+    """How many answers students have given to this question, and in which of the user's
+    quizzes (to regrade them)."""
     if question is None or question.pk is None:
         return {"count": 0, "quizzes": []}
     count = Response.objects.filter(question=question, answered_at__isnull=False).count()
     quizzes = list(
-        Quiz.objects.filter(attempts__responses__question=question).distinct().order_by("title")
+        Quiz.objects.editable_by(request.user)
+        .filter(attempts__responses__question=question)
+        .distinct()
+        .order_by("title")
         if count
         else []
     )
@@ -148,7 +160,7 @@ def _regrade_links(question: Question, quizzes: list[Quiz]):
 def _editor(request: HttpRequest, form: QuestionForm, question: Question | None) -> HttpResponse:
     kind = form.kind
     checking = request.method == "POST" and request.POST.get("action") == "check"
-    answered = _answered(question)
+    answered = _answered(request, question)
     if request.method == "POST" and not checking and form.is_valid():
         key_changed = form.key_changed
         with transaction.atomic():
@@ -179,7 +191,7 @@ def _editor(request: HttpRequest, form: QuestionForm, question: Question | None)
         shown = question or form.instance
         problems = kind.key_problems(shown.key) if question else kind.key_problems(kind.empty_key())
     text_id = form["source_text"].value() or (question.source_text_id if question else None)
-    text = SourceText.objects.filter(pk=text_id).first() if str(text_id or "").isdigit() else None
+    text = _texts(request).filter(pk=text_id).first() if str(text_id or "").isdigit() else None
     context = {
         "form": form,
         "kind": kind,
@@ -198,8 +210,7 @@ def _editor(request: HttpRequest, form: QuestionForm, question: Question | None)
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
-@permission_required(INSTRUCTOR, raise_exception=True)
+@authoring_required
 @vary_on_headers("HX-Request")
 def question_create(request: HttpRequest, kind: str) -> HttpResponse:
     """A new question of a kind; ?text=<slug> starts it on that text."""
@@ -207,31 +218,37 @@ def question_create(request: HttpRequest, kind: str) -> HttpResponse:
     if kind_type is None:
         raise Http404("No such kind of question.")
     initial = {"status": Question.Status.DRAFT}
-    text = SourceText.objects.filter(slug=request.GET.get("text", "")).first()
+    text = _texts(request).filter(slug=request.GET.get("text", "")).first()
     if text is not None:
         initial["source_text"] = text.pk
-    form = QuestionEditorForm.for_kind(kind_type)(request.POST or None, initial=initial)
+    form = QuestionEditorForm.for_kind(kind_type)(
+        request.POST or None, initial=initial, courses=Course.objects.teaching(request.user)
+    )
     return _editor(request, form, question=None)
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
-@permission_required(INSTRUCTOR, raise_exception=True)
+@authoring_required
 @vary_on_headers("HX-Request")
 def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a question of the bank in the editor of its kind."""
-    question = get_object_or_404(Question.objects.select_related("source_text"), pk=pk)
-    form = QuestionEditorForm.for_kind(question.kind_type)(request.POST or None, instance=question)
+    courses = Course.objects.teaching(request.user)
+    question = get_object_or_404(
+        Question.objects.filter(source_text__course__in=courses).select_related("source_text"),
+        pk=pk,
+    )
+    form = QuestionEditorForm.for_kind(question.kind_type)(
+        request.POST or None, instance=question, courses=courses
+    )
     return _editor(request, form, question=question)
 
 
 @require_GET
-@login_required
-@permission_required(INSTRUCTOR, raise_exception=True)
+@authoring_required
 def text_picker(request: HttpRequest) -> HttpResponse:
     """The text chosen in the editor, by paragraphs, to select the excerpt in (htmx fragment)."""
     text_id = request.GET.get("source_text", "")
-    text = get_object_or_404(SourceText, pk=text_id) if text_id.isdigit() else None
+    text = get_object_or_404(_texts(request), pk=text_id) if text_id.isdigit() else None
     return render(
         request,
         EDITOR_TEMPLATE + "#text-picker",

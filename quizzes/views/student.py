@@ -1,37 +1,34 @@
 """Student pages: the quiz list, taking an attempt one question at a time, results, the text."""
 
-from axes.handlers.proxy import AxesProxyHandler
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
-from django.contrib.auth.signals import user_login_failed
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url, replace_url
 
 from quizzes import kinds, review
-from quizzes.forms import FlagForm, SaveForm, SignupForm, answer_form
+from quizzes.forms import FlagForm, SaveForm, answer_form
 from quizzes.models import (
-    Accommodation,
     AnswerRefused,
     Attempt,
     AttemptNotAllowed,
+    Course,
     Quiz,
     Response,
     SourceText,
+    extra_time_for,
     responses_shown,
 )
-from quizzes.permissions import is_instructor
+from quizzes.offerings import offering, student_offerings
+from quizzes.permissions import may_create_courses
+from quizzes.schedules import STANDARD_TIME
 from quizzes.standings import Standing, standings
 from quizzes.starting import start_attempt
 from quizzes.views import redirect_page, reverse_cached
@@ -42,19 +39,32 @@ from quizzes.views import redirect_page, reverse_cached
 @require_GET
 @login_required
 def quiz_list(request: HttpRequest) -> HttpResponse:
-    """The quizzes open now with the student's standing in each: quizzes/student/quiz_list.html."""
+    """The student's courses, each with its quizzes open now and the student's standing in each:
+    quizzes/student/quiz_list.html. A fixed number of queries, however many courses."""
     now = timezone.now()
     # Close abandoned timed attempts first so the list never shows a stale "Resume".
     Attempt.objects.for_student(request.user).close_overdue(now)
-    quizzes = list(
-        Quiz.objects.available_to(request.user)
-        .open_at(now)
-        .annotate(question_count=Count("quiz_questions"))
-        .order_by("title", "pk")
+    courses = list(Course.objects.learning(request.user))
+    offerings = [
+        offering
+        for offering in student_offerings(request.user)
+        if offering.schedule.is_open_at(now)
+    ]
+    by_course: dict[int, list] = {course.pk: [] for course in courses}
+    for place, standing in zip(offerings, standings(request.user, offerings), strict=True):
+        by_course[place.course.pk].append((place, standing))
+    return render(
+        request,
+        "quizzes/student/quiz_list.html",
+        {
+            "courses": [(course, by_course[course.pk]) for course in courses],
+            # Only staff accounts teach or assist (enrolment.add_staff), so students pay nothing.
+            "teaches": request.user.is_staff
+            and (
+                may_create_courses(request.user) or Course.objects.staffed_by(request.user).exists()
+            ),
+        },
     )
-    by_quiz = standings(request.user, quizzes)
-    rows = [(quiz, by_quiz[quiz.pk]) for quiz in quizzes]
-    return render(request, "quizzes/student/quiz_list.html", {"rows": rows})
 
 
 def _minutes(limit) -> int | None:
@@ -64,47 +74,43 @@ def _minutes(limit) -> int | None:
 @require_GET
 @login_required
 def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A quiz's settings in plain words, the student's attempts and grade, and how to start."""
+    """A quiz's settings in plain words, the student's attempts and grade, and how to start.
+
+    In several of the user's courses, ?course=<code> says which (else the one they take it in).
+    """
     now = timezone.now()
-    quiz = get_object_or_404(
-        Quiz.objects.available_to(request.user)
-        .select_related("source_text")
-        .annotate(question_count=Count("quiz_questions")),
-        slug=slug,
-    )
+    offer = offering(request.user, slug, request.GET.get("course", ""))
+    quiz, schedule = offer.quiz, offer.schedule
     Attempt.objects.for_student(request.user).filter(quiz=quiz).close_overdue(now)
-    standing = standings(request.user, [quiz])[quiz.pk]
-    preview = is_instructor(request.user)
+    standing = standings(request.user, [offer])[0]
     # Extra time only matters (and costs a query) on a timed quiz.
-    accommodation = (
-        Accommodation.objects.filter(student=request.user).first() if quiz.time_limit else None
-    )
-    opens_later = quiz.opens_at is not None and now < quiz.opens_at
-    has_closed = quiz.closes_at is not None and now >= quiz.closes_at
+    extra = extra_time_for(request.user, offer.course) if schedule.time_limit else STANDARD_TIME
     cannot_start = None
-    if standing.in_progress is None and not preview:
+    if standing.in_progress is None and not offer.is_preview:
         # The same rules as starting.start_attempt, said before the student presses the button.
-        if opens_later:
+        if schedule.opens_later(now):
             cannot_start = "This quiz has not opened yet."
-        elif has_closed:
+        elif schedule.has_closed(now):
             cannot_start = "This quiz is closed."
         elif standing.attempts_left == 0:
             cannot_start = "You have used all your attempts at this quiz."
-    if standing.in_progress is None and not quiz.question_count:
+    if standing.in_progress is None and not quiz.question_count and not quiz.random_draws.exists():
         cannot_start = "This quiz has no questions yet."
     return render(
         request,
         "quizzes/student/quiz_detail.html",
         {
             "quiz": quiz,
+            "course": offer.course,
+            "schedule": schedule,
             "standing": standing,
             "attempts": list(reversed(standing.attempts)),
-            "preview": preview,
+            "preview": offer.is_preview,
             "cannot_start": cannot_start,
-            "opens_later": opens_later,
-            "has_closed": has_closed,
-            "accommodation": accommodation,
-            "your_minutes": _minutes(quiz.time_limit_for(accommodation)),
+            "opens_later": schedule.opens_later(now),
+            "has_closed": schedule.has_closed(now),
+            "extra_time": extra,
+            "your_minutes": _minutes(schedule.time_limit_with(extra)),
         },
     )
 
@@ -113,7 +119,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def source_text_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The source text with numbered paragraph anchors (#p1, #p2…) that results pages link to."""
-    text = get_object_or_404(SourceText, slug=slug)
+    text = get_object_or_404(SourceText.objects.readable_by(request.user), slug=slug)
     # A quiz may forbid the text while it is being taken: keep that promise in every tab.
     now = timezone.now()
     locked_by = (
@@ -150,63 +156,17 @@ def my_scores(request: HttpRequest) -> HttpResponse:
     attempts = (
         Attempt.objects.for_student(request.user)
         .counted()
-        .select_related("quiz")
-        .order_by("quiz__title", "quiz_id", "started_at", "pk")
+        .select_related("quiz", "course")
+        .order_by("course__title", "course_id", "quiz__title", "quiz_id", "started_at", "pk")
     )
-    groups: dict[int, Standing] = {}
+    groups: dict[tuple[int, int], Standing] = {}
     for attempt in attempts:
-        if attempt.quiz_id not in groups:
-            groups[attempt.quiz_id] = Standing(attempt.quiz, [])
-        groups[attempt.quiz_id].attempts.append(attempt)
+        place = (attempt.course_id, attempt.quiz_id)
+        if place not in groups:
+            groups[place] = Standing(attempt.quiz, [])
+            groups[place].course = attempt.course
+        groups[place].attempts.append(attempt)
     return render(request, "quizzes/student/my_scores.html", {"standings": list(groups.values())})
-
-
-@require_http_methods(["GET", "POST"])
-def signup(request: HttpRequest) -> HttpResponse:
-    """Create an account and log straight in: registration/signup.html."""
-    if request.user.is_authenticated:
-        return redirect("quizzes:quiz_list")
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        # Name the backend: django-axes adds one before ModelBackend (a new account has no lockout).
-        login(request, user, backend="quizzes.backends.ModelBackend")
-        messages.success(request, f"Welcome, {user.get_username()}! Your account is ready.")
-        return redirect("quizzes:quiz_list")
-    return render(request, "registration/signup.html", {"form": form})
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-@sensitive_post_parameters()
-@never_cache
-def password_change(request: HttpRequest) -> HttpResponse:
-    """Django's password change, with wrong current passwords counted as failed logins.
-
-    Each wrong "old password" is told to django-axes as a failed login of the account from this
-    address, so guessing it is paused after AXES_FAILURE_LIMIT tries, exactly as at login.
-    """
-    credentials = {"username": request.user.get_username()}
-    if request.method == "POST" and not AxesProxyHandler.is_allowed(request, credentials):
-        return render(
-            request,
-            settings.AXES_LOCKOUT_TEMPLATE,
-            {
-                "username": credentials["username"],
-                "failure_limit": settings.AXES_FAILURE_LIMIT,
-                "cooloff_timedelta": settings.AXES_COOLOFF_TIME,
-            },
-            status=429,
-        )
-    form = PasswordChangeForm(request.user, request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            user = form.save()
-            update_session_auth_hash(request, user)
-            return redirect("password_change_done")
-        if "old_password" in form.errors:
-            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
-    return render(request, "registration/password_change_form.html", {"form": form})
 
 
 # Taking an attempt (owned by the attempt-flow engineer)
@@ -231,7 +191,7 @@ def _student_attempt(request: HttpRequest, pk: int) -> Attempt:
     )
     return get_object_or_404(
         Attempt.objects.for_student(request.user)
-        .select_related("quiz__source_text")
+        .select_related("quiz__source_text", "course")
         .prefetch_related(Prefetch("responses", queryset=responses)),
         pk=pk,
     )
@@ -416,13 +376,14 @@ def _render_question(
 @login_required
 @vary_on_headers("HX-Request")
 def start_quiz(request: HttpRequest, slug: str) -> HttpResponse:
-    """Start or resume the user's attempt (instructors: a preview) at its first open question."""
-    quiz = get_object_or_404(Quiz.objects.available_to(request.user), slug=slug)
+    """Start or resume the user's attempt (teachers: a preview) at its first open question, in
+    the course the form names (the quiz page's)."""
+    offer = offering(request.user, slug, request.POST.get("course", ""))
     try:
-        attempt = start_attempt(quiz=quiz, student=request.user)
+        attempt = start_attempt(quiz=offer.quiz, student=request.user, course=offer.course)
     except AttemptNotAllowed as refused:
         messages.error(request, str(refused))
-        return redirect_page(request, quiz.get_absolute_url())
+        return redirect_page(request, offer.url)
     # A new attempt starts at question 1; a resumed one at its first unanswered question.
     position = None
     if not attempt.is_new:
@@ -605,10 +566,18 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
     quiz = attempt.quiz
     responses = list(attempt.responses.all())
     texts = review.source_texts(attempt, responses)
-    standing = standings(request.user, [quiz])[quiz.pk]
-    can_retake = standing.in_progress is None and (
-        attempt.is_preview
-        or (quiz.is_published and quiz.is_open_at(timezone.now()) and standing.attempts_left != 0)
+    try:
+        offer = offering(request.user, quiz.slug, attempt.course.code)
+    except Http404:
+        offer = None  # no longer in the course: the review stays, the quiz is gone for them
+    standing = standings(request.user, [offer])[0] if offer else Standing(quiz, [attempt])
+    can_retake = (
+        offer is not None
+        and standing.in_progress is None
+        and (
+            attempt.is_preview
+            or (offer.schedule.is_open_at(timezone.now()) and standing.attempts_left != 0)
+        )
     )
     return render(
         request,
@@ -621,5 +590,6 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
             "reviews": [review.review(item, texts, link_text=True) for item in responses],
             "standing": standing,
             "can_retake": can_retake,
+            "quiz_url": offer.url if offer else "",
         },
     )

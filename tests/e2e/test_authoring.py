@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from quizzes import drafting
+from quizzes.building import give_to_course
 from quizzes.models import Question, Quiz, SourceText
 from tests.e2e.conftest import DEMO_PASSWORD, log_in
 from tests.e2e.test_take_quiz import expect_no_axe_violations
@@ -245,7 +246,10 @@ def test_an_instructor_builds_a_quiz_of_every_kind_and_a_student_takes_it(
 def test_a_student_without_javascript_takes_a_quiz_of_every_kind(browser: Browser, demo):
     base = demo.url
     text = SourceText.objects.get(slug="rapallo")
-    quiz = Quiz.objects.create(title="No JS", slug="no-js", source_text=text, is_published=True)
+    quiz = Quiz.objects.create(
+        course=text.course, title="No JS", slug="no-js", source_text=text, is_published=True
+    )
+    give_to_course(quiz, text.course)
     keys = {
         "single_choice": {
             "options": [

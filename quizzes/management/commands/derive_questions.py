@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from quizzes import drafting
+from quizzes.management.arguments import course_named
 from quizzes.models import SourceText
 from quizzes.question_generator import derive
 
@@ -24,6 +25,12 @@ class Command(BaseCommand):
         parser.add_argument("--save", action="store_true", help="Store the drafts for review.")
         parser.add_argument("--text", metavar="SLUG", help="The source text to store them under.")
         parser.add_argument("--title", help="Title for a new source text (default: from SLUG).")
+        parser.add_argument(
+            "--course",
+            default="",
+            help="The code of the course a new text belongs to (may be left out when there is "
+            "one).",
+        )
 
     def handle(self, *args, **options):
         file, as_json, save, text = (options[k] for k in ("file", "json", "save", "text"))
@@ -37,7 +44,7 @@ class Command(BaseCommand):
             self.stdout.write(_dumps(drafts))
             return
         with transaction.atomic():
-            source, created = self.source_text(text, body, options.get("title"))
+            source, created = self.source_text(text, body, options.get("title"), options["course"])
             stored = drafting.rederive(source)
         made = "Created" if created else "Found"
         self.stdout.write(
@@ -60,12 +67,16 @@ class Command(BaseCommand):
         except drafting.BadText as error:
             raise CommandError(str(error)) from None
 
-    def source_text(self, slug: str, body: str, title: str | None) -> tuple[SourceText, bool]:
+    def source_text(
+        self, slug: str, body: str, title: str | None, course_code: str
+    ) -> tuple[SourceText, bool]:
         body = drafting.normalise_newlines(body)
         source = SourceText.objects.filter(slug=slug).first()
         if source is None:
             title = title or slug.replace("-", " ").replace("_", " ").capitalize()
-            source = SourceText(slug=slug, title=title[:200], body=body)
+            source = SourceText(
+                slug=slug, title=title[:200], body=body, course=course_named(course_code)
+            )
             try:
                 source.full_clean()
             except Exception as error:
