@@ -67,10 +67,16 @@ def helper_students(count: int, password: str) -> None:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 
+    from quizzes.models import Membership, Quiz
+
     encoded = make_password(password)
     user_model = get_user_model()
-    user_model.objects.bulk_create(
+    students = user_model.objects.bulk_create(
         user_model(username=f"bench{n:03}", password=encoded) for n in range(count)
+    )
+    course = Quiz.objects.get(slug=QUIZ).course
+    Membership.objects.bulk_create(
+        Membership(course=course, user=user, role="student") for user in students
     )
 
 

@@ -65,11 +65,16 @@ STUDENTS = """\
 import os
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from quizzes.models import Membership, Quiz
 User = get_user_model()
 hashed = make_password(os.environ["CAPACITY_PASSWORD"])  # once: every student has this password
 count = int(os.environ["CAPACITY_STUDENTS"])
-User.objects.bulk_create(
+students = User.objects.bulk_create(
     [User(username=f"cap{i:05}", password=hashed) for i in range(count)], batch_size=1000
+)
+course = Quiz.objects.get(slug="rapallo-test").course
+Membership.objects.bulk_create(
+    [Membership(course=course, user=user, role="student") for user in students], batch_size=1000
 )
 """
 

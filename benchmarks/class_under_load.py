@@ -64,14 +64,18 @@ import json, os
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from quizzes.building import duplicate_quiz
-from quizzes.models import Quiz
+from quizzes.models import Membership, Quiz
 User = get_user_model()
 hashed = make_password(os.environ["LOAD_PASSWORD"])  # once: hashing 200 times takes a while
 count = int(os.environ["LOAD_STUDENTS"])
-User.objects.bulk_create(
+students = User.objects.bulk_create(
     [User(username=f"load{i:04}", password=hashed) for i in range(count)], batch_size=500
 )
 quiz = Quiz.objects.get(slug="rapallo-test")
+Membership.objects.bulk_create(
+    [Membership(course=quiz.course, user=user, role="student") for user in students],
+    batch_size=500,
+)
 copy = duplicate_quiz(quiz, owner=None)
 copy.slug, copy.title = "rapallo-test-timed", "Rapallo: Test (one minute)"
 copy.time_limit_minutes, copy.attempts_allowed, copy.is_published = 1, None, True
