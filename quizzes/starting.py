@@ -22,6 +22,7 @@ from quizzes.models import (
     StudentOverride,
     extra_time_for,
 )
+from quizzes.offerings import Offering
 from quizzes.permissions import role_in
 from quizzes.schedules import Schedule, adjusted
 
@@ -40,7 +41,12 @@ ATTEMPT_FIELDS = (
 
 
 def start_attempt(
-    *, quiz: Quiz, student, course: Course | None = None, moment: datetime | None = None
+    *,
+    quiz: Quiz,
+    student,
+    course: Course | None = None,
+    moment: datetime | None = None,
+    offered: Offering | None = None,
 ) -> Attempt:
     """Resume the student's open attempt at this quiz, or start one in the course (the quiz's own
     by default) with its order fixed, under the course's schedule and the student's override.
@@ -52,22 +58,31 @@ def start_attempt(
     row locked (on SQLite the database's write lock), the attempts are read again and the limit
     checked before the new attempt is written. So concurrent starts, from several tabs or
     sessions, never make more attempts than the quiz allows: the later ones resume the first.
+
+    `offered`: the quiz as the student's request already found it in their courses
+    (offerings.offering: the course, preview or not, the schedule), which spares looking up the
+    role, the assignment and the override again.
     """
     moment = moment or timezone.now()
-    course = course or quiz.course
-    existing = _resume(quiz, student, moment)
+    earlier = _attempts(quiz, student)
+    existing = _resume(earlier, moment)
     if existing is not None:
         return existing
-    role = role_in(student, course)
-    preview = role in STAFF_ROLES
-    if role is None:
-        raise AttemptNotAllowed("You are not a member of this course.")
-    assignment = Assignment.objects.filter(quiz=quiz, course=course).first()
-    if assignment is None and not preview:
-        raise AttemptNotAllowed("This quiz is not given to your course.")
-    schedule = schedule_for(quiz, assignment, student)
+    if offered is not None:
+        course, preview, schedule = offered.course, offered.is_preview, offered.schedule
+    else:
+        course = course or quiz.course
+        role = role_in(student, course)
+        preview = role in STAFF_ROLES
+        if role is None:
+            raise AttemptNotAllowed("You are not a member of this course.")
+        assignment = Assignment.objects.filter(quiz=quiz, course=course).first()
+        if assignment is None and not preview:
+            raise AttemptNotAllowed("This quiz is not given to your course.")
+        schedule = schedule_for(quiz, assignment, student)
     if not preview:
-        _check_allowed(quiz, course, student, schedule, moment)
+        in_course = [attempt for attempt in earlier if attempt.course_id == course.pk]
+        _check_allowed(quiz, course, schedule, moment, in_course)
     rng = random.Random()
     slots = questions_for_attempt(quiz, preview=preview, rng=rng)
     if not slots:
@@ -88,7 +103,7 @@ def start_attempt(
             return existing
         in_course = [attempt for attempt in attempts if attempt.course_id == course.pk]
         if not preview:
-            _check_allowed(quiz, course, student, schedule, moment, attempts=in_course)
+            _check_allowed(quiz, course, schedule, moment, in_course)
         attempt = Attempt.objects.create(
             quiz=quiz,
             course=course,
@@ -127,12 +142,13 @@ def schedule_for(quiz: Quiz, assignment: Assignment | None, student) -> Schedule
 
 
 def _attempts(quiz: Quiz, student) -> list[Attempt]:
-    return list(Attempt.objects.filter(quiz=quiz, student=student).only(*ATTEMPT_FIELDS))
+    attempts = Attempt.objects.filter(quiz=quiz, student=student).order_by()
+    return list(attempts.only(*ATTEMPT_FIELDS))
 
 
-def _resume(quiz: Quiz, student, moment: datetime) -> Attempt | None:
+def _resume(attempts: list[Attempt], moment: datetime) -> Attempt | None:
     """The student's attempt in progress, once any whose time is up has been closed."""
-    for attempt in _attempts(quiz, student):
+    for attempt in attempts:
         if attempt.is_in_progress:
             if not attempt.must_close(moment):
                 return Attempt.objects.get(pk=attempt.pk)
@@ -141,23 +157,14 @@ def _resume(quiz: Quiz, student, moment: datetime) -> Attempt | None:
 
 
 def _check_allowed(
-    quiz: Quiz,
-    course: Course,
-    student,
-    schedule: Schedule,
-    moment: datetime,
-    attempts: list[Attempt] | None = None,
+    quiz: Quiz, course: Course, schedule: Schedule, moment: datetime, attempts: list[Attempt]
 ) -> None:
+    """Refuse a start the schedule does not allow; `attempts`: the student's in the course."""
     if not quiz.is_published or course.is_archived or not schedule.is_open_at(moment):
         raise AttemptNotAllowed("This quiz is not open now.")
     if schedule.attempts_allowed is None:
         return
-    if attempts is None:
-        used = Attempt.objects.filter(
-            quiz=quiz, course=course, student=student, is_preview=False
-        ).count()
-    else:
-        used = sum(1 for attempt in attempts if not attempt.is_preview)
+    used = sum(1 for attempt in attempts if not attempt.is_preview)
     if used >= schedule.attempts_allowed:
         raise AttemptNotAllowed("You have used all your attempts at this quiz.")
 

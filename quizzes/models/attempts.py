@@ -64,7 +64,8 @@ class Accommodation(models.Model):
 
 def extra_time_for(student, course: Course) -> ExtraTime:
     """The student's extra time in the course: their own, else the whole class's: one query."""
-    own = Accommodation.objects.filter(student=student, course=course).first()
+    found = Accommodation.objects.filter(student=student, course=course).order_by()[:1]
+    own = next(iter(found), None)
     return own.extra_time if own else course.extra_time
 
 

@@ -378,9 +378,9 @@ def _render_question(
 def start_quiz(request: HttpRequest, slug: str) -> HttpResponse:
     """Start or resume the user's attempt (teachers: a preview) at its first open question, in
     the course the form names (the quiz page's)."""
-    offer = offering(request.user, slug, request.POST.get("course", ""))
+    offer = offering(request.user, slug, request.POST.get("course", ""), for_page=False)
     try:
-        attempt = start_attempt(quiz=offer.quiz, student=request.user, course=offer.course)
+        attempt = start_attempt(quiz=offer.quiz, student=request.user, offered=offer)
     except AttemptNotAllowed as refused:
         messages.error(request, str(refused))
         return redirect_page(request, offer.url)
