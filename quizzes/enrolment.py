@@ -254,7 +254,17 @@ def user_for_code(code: str):
             "This code does not work: it may have been used already, replaced by a newer one, or "
             "be more than two weeks old. Ask your teacher for a new one."
         )
+    _refuse_staff(found.user)
     return found.user
+
+
+def _refuse_staff(user) -> None:
+    # A code issued to a student whose account has since become staff must not open it.
+    if user.is_staff or user.is_superuser:
+        raise EnrolmentError(
+            "This account is now a teacher's: set-up codes no longer open it. Reset the password "
+            "through the site's administrator."
+        )
 
 
 def redeem_code(code: str, password: str):
@@ -277,6 +287,7 @@ def redeem_code(code: str, password: str):
         if not used:
             raise EnrolmentError("This code has just been used. Ask your teacher for a new one.")
         user = found.user
+        _refuse_staff(user)
         user.set_password(password)
         user.save(update_fields=["password"])
     return user

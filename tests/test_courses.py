@@ -437,3 +437,19 @@ def test_with_e_mail_configured_djangos_reset_flow_works(client, settings, mailo
     )
     assert done.status_code == 302
     assert User.objects.get(username="ada").check_password("a-new-long-phrase")
+
+
+def test_a_course_cannot_take_the_new_course_pages_address(client, teacher):
+    response = client.post(reverse("quizzes:course_new"), {"title": "New", "code": "new"})
+    assert response.status_code == 400
+    assert "taken by the page that makes a course" in response.text
+    assert not Course.objects.filter(code="new").exists()
+
+
+def test_a_code_no_longer_opens_an_account_made_staff_since(client, course):
+    code = issued_code(course)
+    enrolment.add_staff(course, "ada", Role.ASSISTANT)
+    response = set_password(client, code)
+    assert response.status_code == 400
+    assert "set-up codes no longer open it" in response.text
+    assert not User.objects.get(username="ada").has_usable_password()

@@ -144,6 +144,12 @@ class Course(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("quizzes:course_home", args=[self.code])
 
+    def clean(self) -> None:
+        # /teach/courses/new/ is the page that makes a course: a course coded "new" could not
+        # be reached.
+        if self.code == "new":
+            raise ValidationError({"code": "“new” is taken by the page that makes a course."})
+
     def rotate_join_code(self) -> None:
         """A new code: the old one (on last term's board, in a forwarded message) stops working."""
         self.join_code = random_code(JOIN_CODE_LENGTH)
