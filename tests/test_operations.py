@@ -5,6 +5,7 @@ import io
 import json
 import logging
 import os
+import re
 import socket
 import sys
 import uuid
@@ -13,6 +14,7 @@ import pytest
 import redis as redis_client
 from django.contrib.sessions.models import Session
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
@@ -277,3 +279,35 @@ def test_the_redis_cache_keeps_django_s_cache_api(redis):
     assert cache.get("answer") is None and cache.get("forever") is None
     assert other.get("not-ours") == b"kept"  # clear() leaves keys without the site's prefix
     other.delete("not-ours")
+
+
+# Error pages
+
+
+def test_a_student_refused_a_teaching_page_gets_the_site_and_a_way_back(client, student):
+    client.force_login(student)
+    response = client.get(reverse("quizzes:course_overview"))
+    assert response.status_code == 403
+    assert "You cannot open this page" in response.text
+    assert 'class="site-header"' in response.text  # the menu, not a bare "403 Forbidden"
+    assert f'href="{reverse("quizzes:quiz_list")}"' in response.text
+
+
+def test_an_unknown_page_is_a_404_with_the_menu(client, student):
+    client.force_login(student)
+    response = client.get("/quizzes/")
+    assert response.status_code == 404
+    assert "There is no such page" in response.text
+    assert 'class="site-header"' in response.text
+
+
+def test_the_500_page_needs_neither_a_request_nor_the_database(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        page = render_to_string("500.html")
+    assert "Something went wrong" in page
+    assert "quizzes/site" in page  # styled
+
+
+def test_every_page_names_its_icon(client):
+    page = client.get(reverse("login")).text
+    assert re.search(r'<link rel="icon" href="[^"]+favicon[^"]*\.svg"', page)
