@@ -14,6 +14,7 @@ class AnswerReview:
     response: Response
     your_answer: list[str]
     correct_answer: list[str]
+    also_accepted: list[str]
     ordered: bool
     feedback: list[str]
     excerpt_text: str
@@ -63,6 +64,7 @@ def review(response: Response, texts: dict[int, SourceText], *, link_text: bool)
         response=response,
         your_answer=answer_lines(snapshot, response.answer),
         correct_answer=key_lines(snapshot),
+        also_accepted=kinds.of(snapshot).also_accepted(snapshot),
         ordered=kinds.of(snapshot).review_ordered,
         feedback=kinds.of(snapshot).feedback_for(snapshot, response.answer)
         if response.answer is not None

@@ -742,6 +742,18 @@ def test_results_page_content(client, student):
     assert "1 attempt left" in html
 
 
+def test_a_short_answer_review_shows_the_answer_and_its_variants_on_request(client, student):
+    quiz = make_quiz("short_answer")
+    attempt = start_attempt(quiz=quiz, student=student)
+    attempt.finish()
+    client.force_login(student)
+    html = client.get(reverse("quizzes:attempt_result", args=[attempt.pk])).text
+    assert "Lipetsk or Lipezk" not in html
+    assert "<li>Lipetsk</li>" in html
+    details = re.search(r'<details class="also-accepted">(.*?)</details>', html, re.S).group(1)
+    assert "Also accepted (1)" in details and "<li>Lipezk</li>" in details
+
+
 def test_no_retake_when_attempts_are_used_up(client, student):
     quiz = make_quiz("single_choice", attempts_allowed=1)
     attempt = start_attempt(quiz=quiz, student=student)

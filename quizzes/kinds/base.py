@@ -217,6 +217,11 @@ class QuestionKind:
         """The correct answer as lines of text; only ever called once review is allowed."""
         raise NotImplementedError
 
+    def also_accepted(self, snapshot: Mapping[str, Any]) -> list[str]:
+        """Other answers that also score, shown on request after the correct answer (a short
+        answer's variants); only ever called once review is allowed."""
+        return []
+
     def answer_text(self, snapshot: Mapping[str, Any], answer: Any) -> str:
         """A stored answer in words, as one spreadsheet cell."""
         return "; ".join(self.answer_lines(snapshot, answer))

@@ -64,7 +64,12 @@ class ShortAnswer(QuestionKind):
         return grade_short_answer(accepted=snapshot["accepted"], given=answer)
 
     def key_lines(self, snapshot: Mapping[str, Any]) -> list[str]:
-        return [" or ".join(snapshot["accepted"])]
+        # The author's first answer; the variants ("Treaty of Versailles", "the Versailles
+        # Treaty", ...) are listed on request, not run together into one line.
+        return list(snapshot["accepted"][:1])
+
+    def also_accepted(self, snapshot: Mapping[str, Any]) -> list[str]:
+        return list(snapshot["accepted"][1:])
 
     def picks(self, answer: Any) -> list[str] | None:
         return typed_picks(answer)
