@@ -11,10 +11,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from itertools import pairwise
 from statistics import fmean
 
 from django.db.models import F, Q
+from django.utils import timezone
 
 from quizzes import grading, kinds, passages, sql, statistics
 from quizzes.models import (
@@ -608,11 +610,21 @@ def _csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
 
 
 def _iso(moment: datetime | None) -> str:
-    return moment.isoformat() if moment else ""
+    """In the site's time zone, as pages show times, to the second: 2026-12-02T09:14:05+00:00."""
+    return timezone.localtime(moment).replace(microsecond=0).isoformat() if moment else ""
 
 
 def _percent(value: float | None) -> str:
-    return "" if value is None else f"{value:.2f}"
+    """Two decimals at most, none that are zeros: 50, 33.33, 87.5."""
+    return "" if value is None else _number(round(value, 2))
+
+
+def _number(value) -> str:
+    """Marks as a spreadsheet reads them: 1, 0.5, never 1.00 or 1E+1."""
+    if value is None:
+        return ""
+    text = f"{Decimal(str(value)):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def grades_csv(course: Course, quizzes: Iterable[Quiz]) -> Iterator[str]:
@@ -667,8 +679,8 @@ def attempts_csv(quiz: Quiz, course: Course | None = None) -> Iterator[str]:
                 _iso(attempt.started_at),
                 _iso(attempt.submitted_at),
                 int((attempt.submitted_at - attempt.started_at).total_seconds()),
-                attempt.score,
-                attempt.max_score,
+                _number(attempt.score),
+                _number(attempt.max_score),
                 _percent(attempt.result.percent),
                 "yes" if attempt.passed() else "no",
             ]
@@ -725,8 +737,8 @@ def responses_csv(quiz: Quiz, course: Course | None = None) -> Iterator[str]:
                 snapshot.get("kind", ""),
                 snapshot.get("prompt", ""),
                 answer_text(snapshot, answer),
-                marks,
-                points,
+                _number(marks),
+                _number(points),
                 _iso(answered_at),
                 _iso(started_at),
                 _iso(submitted_at),

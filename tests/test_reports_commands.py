@@ -3,6 +3,8 @@
 import csv
 import io
 import json
+from datetime import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -119,7 +121,8 @@ def _csv(text: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
-def test_export_responses_command_writes_one_row_per_attempt_and_question(quiz):
+def test_export_responses_command_writes_one_row_per_attempt_and_question(quiz, settings):
+    settings.TIME_ZONE = "Asia/Tokyo"  # not UTC, so a time left in UTC shows
     _run("simulate_class", quiz.slug, "--students", "4", "--seed", "3")
     rows = _csv(_run("export_responses", quiz.slug))
     assert len(rows) == 12
@@ -141,6 +144,13 @@ def test_export_responses_command_writes_one_row_per_attempt_and_question(quiz):
     ]
     answered = [row for row in rows if row["answered_at"]]
     assert all(row["answer"] in {"Lipetsk", "Volsk", "Kazan"} for row in answered)
+    # Marks as numbers (1, 0), times to the second in the site's time zone, as pages show them.
+    assert {row["marks"] for row in answered} <= {"0", "1"}
+    assert {row["max_marks"] for row in rows} == {"1"}
+    for row in answered:
+        assert row["answered_at"].endswith("+09:00"), row["answered_at"]
+        assert datetime.fromisoformat(row["answered_at"]).microsecond == 0
+        assert "." not in row["answered_at"]
     assert _run("export_responses", quiz.slug, "--no-bom")[0] == "q"
 
 
@@ -176,7 +186,8 @@ def test_csv_downloads(client, instructor, quiz):
     attempts = _download(client, quiz, "attempts")
     assert len(attempts) == Attempt.objects.filter(quiz=quiz).count()
     first = Attempt.objects.get(pk=attempts[0]["attempt_id"])
-    assert attempts[0]["score"] == str(first.score)
+    assert Decimal(attempts[0]["score"]) == first.score
+    assert attempts[0]["score"] == f"{first.score.normalize():f}"  # 1, not 1.0000
     responses = _download(client, quiz, "responses")
     assert len(responses) == 3 * len(attempts)
 
