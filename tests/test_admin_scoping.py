@@ -72,7 +72,7 @@ def choice_fields(response):
     for form in forms:
         for name, field in form.fields.items():
             # A formset's hidden row id is checked against the formset's own rows, not offered.
-            if isinstance(field, ModelChoiceField) and name != form._meta.model._meta.pk.name:
+            if isinstance(field, ModelChoiceField) and name != form.instance._meta.pk.name:
                 yield f"{type(form).__name__}.{name}", field
 
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
@@ -143,7 +144,7 @@ def test_start_refused_with_a_message_when_no_attempts_are_left(client, student)
     client.force_login(student)
     response = client.post(reverse("quizzes:start_quiz", args=[quiz.slug]), follow=False)
     assert response["Location"] == quiz.get_absolute_url()
-    messages = [str(m) for m in response.wsgi_request._messages]
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
     assert messages == ["You have used all your attempts at this quiz."]
     assert Attempt.objects.filter(student=student).count() == 1
 
