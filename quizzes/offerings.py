@@ -87,12 +87,17 @@ def offering(user, slug: str, course_code: str = "", *, for_page: bool = True) -
     # Taking it beats previewing it; then the quiz's own course; then by title.
     places.sort(key=lambda place: (place[1], place[0].pk != quiz.course_id, place[0].title))
     course, is_preview, assignment = places[0]
-    schedule = quiz.schedule
-    if assignment is not None:
-        overrides = StudentOverride.objects.filter(assignment=assignment, student=user)
-        override = next(iter(overrides.order_by()[:1]), None)
-        schedule = adjusted(schedule, assignment.adjustment, override and override.adjustment)
-    return Offering(quiz, course, schedule, is_preview)
+    return Offering(quiz, course, schedule_for(quiz, assignment, user), is_preview)
+
+
+def schedule_for(quiz: Quiz, assignment: Assignment | None, student) -> Schedule:
+    """The quiz's schedule in a course for this student: the quiz's own settings, then the
+    course's assignment, then the student's override. One query (none without an assignment)."""
+    if assignment is None:
+        return quiz.schedule
+    overrides = StudentOverride.objects.filter(assignment=assignment, student=student)
+    override = next(iter(overrides.order_by()[:1]), None)
+    return adjusted(quiz.schedule, assignment.adjustment, override and override.adjustment)
 
 
 def _places(user, quiz: Quiz) -> list[tuple[Course, bool, Assignment | None]]:

@@ -19,12 +19,11 @@ from quizzes.models import (
     RandomDraw,
     Response,
     SourceText,
-    StudentOverride,
     extra_time_for,
 )
-from quizzes.offerings import Offering
+from quizzes.offerings import Offering, schedule_for
 from quizzes.permissions import role_in
-from quizzes.schedules import Schedule, adjusted
+from quizzes.schedules import Schedule
 
 ATTEMPT_FIELDS = (
     "pk",
@@ -130,15 +129,6 @@ def start_attempt(
         )
     attempt.is_new = True
     return attempt
-
-
-def schedule_for(quiz: Quiz, assignment: Assignment | None, student) -> Schedule:
-    """The quiz's schedule in a course for this student: the quiz's own settings, then the
-    course's assignment, then the student's override. One query."""
-    if assignment is None:
-        return quiz.schedule
-    override = StudentOverride.objects.filter(assignment=assignment, student=student).first()
-    return adjusted(quiz.schedule, assignment.adjustment, override and override.adjustment)
 
 
 def _attempts(quiz: Quiz, student) -> list[Attempt]:
