@@ -8,7 +8,8 @@ The format (see fixtures/rapallo-bank.json)::
                     ...the kind's answer key...}],
      "quizzes": [{"slug", "title", "description", "questions": [keys] | "all", "feedback",
                   "time_limit_minutes", "attempts_allowed", "grading_method",
-                  "shuffle_questions", "shuffle_options", "pass_mark", "text_during_quiz"}]}
+                  "shuffle_questions", "shuffle_options", "pass_mark", "text_during_quiz",
+                  "is_secure", "review": "practice" | "test"}]}
 
 Answer keys by kind (each kind's key_from_bank, quizzes/kinds/): "choices" [{"text", "correct",
 "feedback"?}] (single choice, multiple response); "answer" bool (true/false); "answers" [str]
@@ -31,7 +32,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from quizzes import kinds, passages
+from quizzes import kinds, passages, review_options
 from quizzes.models import (
     Assignment,
     Course,
@@ -41,6 +42,7 @@ from quizzes.models import (
     SourceText,
     Tag,
 )
+from quizzes.models.review_fields import REVIEW_ITEMS, store_options
 
 TEXT_FIELDS = ("title", "publisher", "page_title", "url", "published_on")
 QUIZ_SETTINGS = (
@@ -52,7 +54,9 @@ QUIZ_SETTINGS = (
     "shuffle_options",
     "pass_mark",
     "text_during_quiz",
+    "is_secure",
 )
+REVIEW_COLUMNS = tuple(f"review_{item}" for item in REVIEW_ITEMS)
 
 
 class BankError(Exception):
@@ -352,7 +356,14 @@ class _Importer:
         created = quiz is None
         if created:
             quiz = Quiz(slug=slug, course=self.course)
-        tracked = ("title", "description", "source_text_id", "is_published", *QUIZ_SETTINGS)
+        tracked = (
+            "title",
+            "description",
+            "source_text_id",
+            "is_published",
+            *QUIZ_SETTINGS,
+            *REVIEW_COLUMNS,
+        )
         before = [getattr(quiz, name) for name in tracked]
         quiz.title = _required(spec, "title", where)
         quiz.description = spec.get("description") or ""
@@ -361,6 +372,12 @@ class _Importer:
         for name in QUIZ_SETTINGS:
             if name in spec:
                 setattr(quiz, name, spec[name])
+        if "review" in spec:
+            preset = review_options.PRESETS.get(spec["review"])
+            if preset is None:
+                names = " or ".join(f'"{name}"' for name in review_options.PRESETS)
+                raise BankError(f'{where}: "review" must be {names}.')
+            store_options(quiz, preset)
         try:
             quiz.full_clean()
         except ValidationError as error:

@@ -50,13 +50,20 @@ def answer_form(response, data=None) -> AnswerForm:
 
 
 class SaveForm(forms.Form):
-    """How an answer is being saved: its version (app.js sends one) and whether it is autosave.
+    """How an answer is being saved: its version (app.js sends one), whether it is autosave, and
+    where the student goes next.
 
     Without a version (a plain post without JavaScript) the server's clock in ms stands in.
     """
 
     seq = forms.IntegerField(required=False, min_value=1, max_value=2**62)
+    # app.js: the version this page itself last saved. A save over any other version is refused:
+    # another window changed the answer since, and this page does not show it.
+    base = forms.IntegerField(required=False, min_value=1, max_value=2**62)
     autosave = forms.BooleanField(required=False)
+    # Leaving the question by a submit button (without JavaScript, or Finish): a position,
+    # "finish", or "flag"/"unflag" to stay with the flag changed.
+    go = forms.RegexField(required=False, regex=r"^(finish|flag|unflag|[1-9][0-9]{0,3})$")
 
 
 class FlagForm(forms.Form):
@@ -131,4 +138,23 @@ class RegradeForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("mode") == Regrade.Mode.FULL_MARKS and not cleaned.get("question"):
             self.add_error("question", "Choose the question to give full marks for.")
+        return cleaned
+
+
+class MarkingForm(forms.Form):
+    """A teacher's mark and comment for one answer (a question's position), or a comment on the
+    whole attempt (no position)."""
+
+    position = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+    marks = forms.DecimalField(
+        required=False, min_value=0, max_digits=9, decimal_places=4, label="Marks"
+    )
+    comment = forms.CharField(
+        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        if cleaned.get("position") is not None and cleaned.get("marks") is None:
+            self.add_error("marks", "Give the marks for this answer.")
         return cleaned

@@ -18,6 +18,7 @@ from quizzes.models import (
     Role,
     StudentOverride,
 )
+from quizzes.review_options import ReviewOptions
 from quizzes.schedules import Schedule, adjusted
 
 
@@ -27,6 +28,8 @@ class Offering:
     course: Course
     schedule: Schedule
     is_preview: bool
+    # What the student sees of their answers, and when: the course's, else the quiz's.
+    review: ReviewOptions
 
     @property
     def url(self) -> str:
@@ -58,7 +61,9 @@ def student_offerings(user) -> list[Offering]:
             assignment.adjustment,
             override.adjustment if override else None,
         )
-        offerings.append(Offering(assignment.quiz, assignment.course, schedule, False))
+        offerings.append(
+            Offering(assignment.quiz, assignment.course, schedule, False, assignment.review)
+        )
     return offerings
 
 
@@ -87,7 +92,8 @@ def offering(user, slug: str, course_code: str = "", *, for_page: bool = True) -
     # Taking it beats previewing it; then the quiz's own course; then by title.
     places.sort(key=lambda place: (place[1], place[0].pk != quiz.course_id, place[0].title))
     course, is_preview, assignment = places[0]
-    return Offering(quiz, course, schedule_for(quiz, assignment, user), is_preview)
+    review = assignment.review if assignment else quiz.review
+    return Offering(quiz, course, schedule_for(quiz, assignment, user), is_preview, review)
 
 
 def schedule_for(quiz: Quiz, assignment: Assignment | None, student) -> Schedule:
@@ -106,6 +112,8 @@ def _places(user, quiz: Quiz) -> list[tuple[Course, bool, Assignment | None]]:
         assignment.course_id: assignment
         for assignment in Assignment.objects.filter(quiz=quiz).select_related("course").order_by()
     }
+    for assignment in assignments.values():
+        assignment.quiz = quiz  # its review options fall back to the quiz's, without a query
     if user.is_superuser:
         return [(quiz.course, True, assignments.get(quiz.course_id))]
     roles = dict(

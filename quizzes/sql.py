@@ -131,10 +131,14 @@ RESPONSE_COLUMNS = (
     "marks",
     "answer_seq",
     "flagged",
+    "marked_by_teacher",
+    "comment",
 )
+# In the models' field order: Model.from_db maps a subset of columns by that order.
 ATTEMPT_COLUMNS = (
     "id",
     "quiz_id",
+    "course_id",
     "student_id",
     "is_preview",
     "state",
@@ -144,7 +148,19 @@ ATTEMPT_COLUMNS = (
     "time_factor",
     "no_time_limit",
 )
-QUIZ_COLUMNS = ("id", "title", "source_text_id", "feedback", "text_during_quiz")
+QUIZ_COLUMNS = (
+    "id",
+    "title",
+    "source_text_id",
+    "feedback",
+    "text_during_quiz",
+    "is_secure",
+    "review_marks",
+    "review_correctness",
+    "review_answer",
+    "review_explanation",
+    "review_passage",
+)
 
 
 def responses_shown(
@@ -184,14 +200,16 @@ def responses_shown(
         response[7] = _datetime(response[7])
         response[8] = _decimal(response[8], 4)
         response[10] = bool(response[10])
+        response[11] = bool(response[11])
         attempt = list(row[r_end:a_end])
-        attempt[3] = bool(attempt[3])
-        attempt[5] = _datetime(attempt[5])
-        attempt[7] = _datetime(attempt[7])
-        attempt[8] = _decimal(attempt[8], 2)
-        attempt[9] = bool(attempt[9])
+        attempt[4] = bool(attempt[4])
+        attempt[6] = _datetime(attempt[6])
+        attempt[8] = _datetime(attempt[8])
+        attempt[9] = _decimal(attempt[9], 2)
+        attempt[10] = bool(attempt[10])
         quiz = list(row[a_end:z_end])
         quiz[4] = bool(quiz[4])
+        quiz[5] = bool(quiz[5])
         shown.append((response, attempt, quiz, row[z_end], row[z_end + 1]))
     return shown
 
@@ -219,16 +237,27 @@ def lock_attempt(attempt_id: int) -> tuple[str, datetime | None, datetime | None
 
 
 def store_answer(
-    response_id: int, *, answer: Any, moment: datetime, marks: Decimal, seq: int, once: bool
+    response_id: int,
+    *,
+    answer: Any,
+    moment: datetime,
+    marks: Decimal,
+    seq: int,
+    once: bool,
+    base: int | None = None,
 ) -> bool:
-    """Store an answer over an older version (a lower seq) and, with once, only where there is
-    none yet; whether it was stored."""
+    """Store an answer over an older version (a lower seq), with once only where there is none
+    yet, and with base only over that very version; whether it was stored."""
     condition = " AND answered_at IS NULL" if once else ""
+    params = [_db_json(answer), _db_datetime(moment), marks, seq, response_id, seq]
+    if base is not None:
+        condition += " AND answer_seq = %s"
+        params.append(base)
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE quizzes_response SET answer = %s, answered_at = %s, marks = %s, answer_seq = %s"
             " WHERE id = %s AND answer_seq < %s" + condition,
-            [_db_json(answer), _db_datetime(moment), marks, seq, response_id, seq],
+            params,
         )
         return cursor.rowcount == 1
 

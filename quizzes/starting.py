@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from quizzes import exam_lock
 from quizzes.models import (
     STAFF_ROLES,
     Assignment,
@@ -103,6 +104,12 @@ def start_attempt(
         in_course = [attempt for attempt in attempts if attempt.course_id == course.pk]
         if not preview:
             _check_allowed(quiz, course, schedule, moment, in_course)
+            # Under the same lock, so a test started in another tab at this moment is seen.
+            blocking = exam_lock.secure_attempt_sharing(
+                student, (question.pk for question, _ in slots), moment, besides_quiz=quiz.pk
+            )
+            if blocking is not None:
+                raise AttemptNotAllowed(exam_lock.refusal_message(blocking))
         attempt = Attempt.objects.create(
             quiz=quiz,
             course=course,

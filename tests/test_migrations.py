@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
 
-from quizzes import kinds
+from quizzes import kinds, review_options
 from quizzes.models import (
     Accommodation,
     Assignment,
@@ -19,6 +19,7 @@ from quizzes.models import (
     Course,
     Membership,
     Question,
+    Quiz,
     Response,
     Tag,
 )
@@ -331,3 +332,53 @@ def test_a_site_without_content_gets_no_course(before_courses):
     call_command("migrate", verbosity=0)
 
     assert not Course.objects.exists()
+
+
+# Review options and tests (0013): timed quizzes become tests, the others stay practice.
+
+
+@pytest.fixture
+def before_review_options():
+    """The database at 0012, before review options; migrated to the latest again afterwards."""
+    call_command("migrate", "quizzes", "0012", verbosity=0)
+    try:
+        yield
+    finally:
+        call_command("migrate", verbosity=0)
+
+
+def test_timed_quizzes_become_tests_and_the_others_show_everything(before_review_options):
+    course = insert(
+        "quizzes_course",
+        title="C",
+        code="c",
+        term="",
+        is_archived=False,
+        time_factor=1,
+        join_code="JOINC0DE",
+        join_enabled=True,
+        created_at=NOW,
+    )
+    common = {
+        "course_id": course,
+        "description": "",
+        "is_published": True,
+        "overdue_handling": "autosubmit",
+        "grace_period_minutes": 10,
+        "grading_method": "highest",
+        "shuffle_questions": False,
+        "shuffle_options": True,
+        "feedback": "deferred",
+        "pass_mark": 50,
+        "text_during_quiz": True,
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+    timed = insert("quizzes_quiz", title="Test", slug="test", time_limit_minutes=20, **common)
+    practice = insert("quizzes_quiz", title="Practice", slug="practice", **common)
+
+    call_command("migrate", verbosity=0)
+
+    test, untimed = Quiz.objects.get(pk=timed), Quiz.objects.get(pk=practice)
+    assert test.is_secure and test.review == review_options.TEST
+    assert not untimed.is_secure and untimed.review == review_options.PRACTICE

@@ -472,9 +472,9 @@ def test_my_scores_query_count_does_not_grow(
         take(quiz, student, correct=2)
     client.force_login(student)
 
-    # session, user, overdue attempts, counted attempts with their quizzes (a student's menu
-    # needs no permission queries)
-    with django_assert_num_queries(4):
+    # session, user, overdue attempts, counted attempts with their quizzes, the courses'
+    # assignments (their review options and dates; a student's menu needs no permission queries)
+    with django_assert_num_queries(5):
         response = client.get(reverse("quizzes:my_scores"))
 
     assert page_text(response).count("Review attempt") == 2 * quiz_count

@@ -51,6 +51,15 @@ class AnswerForm(forms.Form):
     def answer(self) -> Any:
         return self.cleaned_data["answer"]
 
+    def is_blank(self) -> bool:
+        """Nothing given in any control: leaving the question then stores nothing."""
+        for name, field in self.fields.items():
+            value = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            values = value if isinstance(value, list | tuple) else [value]
+            if any(str(item).strip() for item in values if item is not None):
+                return False
+        return True
+
     @staticmethod
     def data_for(snapshot: Mapping[str, Any], answer: Any) -> dict[str, Any]:
         """The form data a student sends for an answer in its stored form (ids), for tests and

@@ -65,17 +65,21 @@ class OrderingAnswerForm(AnswerForm):
             item_id: name for name, item_id in tokens(self.snapshot["options"], "item_").items()
         }
         items = list(self.snapshot["options"])
-        if isinstance(saved_answer, list) and sorted(saved_answer) == sorted(fields):
+        positions = [(str(n), str(n)) for n in range(1, len(items) + 1)]
+        saved = isinstance(saved_answer, list) and sorted(saved_answer) == sorted(fields)
+        if saved:
             # List the items in the student's saved order, so the page reads as they left it.
             by_id = {item["id"]: item for item in items}
             items = [by_id[item_id] for item_id in saved_answer]
-        positions = [(str(n), str(n)) for n in range(1, len(items) + 1)]
+        else:
+            # No position chosen yet: an untouched question is no answer, not the shown order.
+            positions.insert(0, ("", "–"))
         for number, item in enumerate(items, start=1):
             self.fields[fields[item["id"]]] = forms.TypedChoiceField(
                 label=item["text"],
                 choices=positions,
                 coerce=int,
-                initial=str(number),
+                initial=str(number) if saved else None,
                 error_messages={
                     "required": "Give every item a position.",
                     "invalid_choice": "Choose a position from the list.",

@@ -6,6 +6,7 @@ from quizzes.models.attempts import (
     Attempt,
     AttemptNotAllowed,
     Response,
+    changed_elsewhere,
     extra_time_for,
     responses_shown,
 )
@@ -19,6 +20,7 @@ from quizzes.models.courses import (
     StudentOverride,
 )
 from quizzes.models.drafts import DraftDecision, QuestionDraft, RestoredBlock
+from quizzes.models.marking import MarkingEvent, MarkingRefused, comment_on_attempt, mark_response
 from quizzes.models.questions import Question
 from quizzes.models.quizzes import Quiz, QuizQuestion, RandomDraw
 from quizzes.models.regrades import Regrade, RegradedResponse
@@ -33,6 +35,8 @@ __all__ = [
     "AttemptNotAllowed",
     "Course",
     "DraftDecision",
+    "MarkingEvent",
+    "MarkingRefused",
     "Membership",
     "Question",
     "QuestionDraft",
@@ -48,6 +52,9 @@ __all__ = [
     "SourceText",
     "StudentOverride",
     "Tag",
+    "changed_elsewhere",
+    "comment_on_attempt",
     "extra_time_for",
+    "mark_response",
     "responses_shown",
 ]

@@ -140,6 +140,7 @@ class Attempt(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     score = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
     max_score = models.DecimalField(max_digits=9, decimal_places=4, default=Decimal(0))
+    comment = models.TextField(blank=True, help_text="The teacher's comment on the whole attempt.")
 
     objects = AttemptQuerySet.as_manager()
 
@@ -317,6 +318,10 @@ class Response(models.Model):
     # overwrites a newer answer.
     answer_seq = models.BigIntegerField(default=0)
     flagged = models.BooleanField(default=False)
+    # A teacher's mark replaced the automatic one (the MarkingEvent rows say who, when, why);
+    # a regrade leaves it alone.
+    marked_by_teacher = models.BooleanField(default=False)
+    comment = models.TextField(blank=True, help_text="The teacher's comment on this answer.")
 
     objects = ResponseQuerySet.as_manager()
 
@@ -364,12 +369,14 @@ class Response(models.Model):
         moment: datetime | None = None,
         seq: int | None = None,
         once: bool = False,
+        base: int | None = None,
     ) -> bool:
         """Store (or replace) the answer with its marks, while the attempt is open and in time.
 
         Returns False, keeping the stored answer (reloaded into self), when a newer version
-        (a higher seq) is already stored or, with once=True, when any answer is. Raises
-        AnswerRefused when the attempt is closed or past its deadline.
+        (a higher seq) is already stored, with once=True when any answer is, or with a base
+        when the stored version is another (changed in another window; see changed_elsewhere).
+        Raises AnswerRefused when the attempt is closed or past its deadline.
         """
         moment = moment or timezone.now()
         if seq is None:
@@ -396,13 +403,19 @@ class Response(models.Model):
                     "Time is up: this answer arrived after the deadline and was not saved."
                 )
             stored = sql.store_answer(
-                self.pk, answer=answer, moment=moment, marks=marks, seq=seq, once=once
+                self.pk, answer=answer, moment=moment, marks=marks, seq=seq, once=once, base=base
             )
         if stored:
             self.answer, self.answered_at, self.marks, self.answer_seq = answer, moment, marks, seq
         else:
             self.refresh_from_db(fields=["answer", "answered_at", "marks", "answer_seq"])
         return bool(stored)
+
+
+def changed_elsewhere(response: Response, *, base: int | None) -> bool:
+    """After a refused save: whether another window stored a version this page never saw (the
+    stored one is not the page's own last save) rather than this page's save arriving late."""
+    return base is not None and response.answer_seq != base
 
 
 def responses_shown(student, attempt_id: int, position: int, next_position: int) -> list:

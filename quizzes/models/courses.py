@@ -20,6 +20,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from quizzes.models.review_fields import review_constraints, review_field, stored_options
+from quizzes.review_options import ReviewOptions
 from quizzes.schedules import Adjustment, ExtraTime
 
 # Codes people type from a sheet or a board: no 0/O, 1/I/L, 5/S or U/V to confuse.
@@ -255,6 +257,12 @@ class Assignment(ScheduleFields):
 
     quiz = models.ForeignKey("quizzes.Quiz", on_delete=models.CASCADE, related_name="assignments")
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="assignments")
+    # Empty: the quiz's own review options.
+    review_marks = review_field("marks", null=True)
+    review_correctness = review_field("correctness", null=True)
+    review_answer = review_field("answer", null=True)
+    review_explanation = review_field("explanation", null=True)
+    review_passage = review_field("passage", null=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AssignmentQuerySet.as_manager()
@@ -269,10 +277,16 @@ class Assignment(ScheduleFields):
                 | Q(closes_at__gt=models.F("opens_at")),
                 name="assignment_closes_after_opening",
             ),
+            *review_constraints("assignment", null=True),
         ]
 
     def __str__(self) -> str:
         return f"{self.quiz} in {self.course}"
+
+    @property
+    def review(self) -> ReviewOptions:
+        """The review options in this course: its own, else the quiz's."""
+        return stored_options(self) or self.quiz.review
 
 
 class StudentOverride(ScheduleFields):

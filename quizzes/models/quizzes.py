@@ -10,9 +10,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from quizzes import grading
+from quizzes import grading, review_options
 from quizzes.models.courses import Assignment, Course
 from quizzes.models.questions import Question
+from quizzes.models.review_fields import review_constraints, review_field, stored_options
 from quizzes.models.texts import SourceText, Tag
 from quizzes.schedules import Schedule
 
@@ -104,6 +105,17 @@ class Quiz(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     text_during_quiz = models.BooleanField("text may be read during the quiz", default=True)
+    is_secure = models.BooleanField(
+        "a test (one secure attempt at a time)",
+        default=False,
+        help_text="While a student's attempt is in progress, no other quiz with any of its "
+        "questions can be started or reviewed, in any tab.",
+    )
+    review_marks = review_field("marks", null=False)
+    review_correctness = review_field("correctness", null=False)
+    review_answer = review_field("answer", null=False)
+    review_explanation = review_field("explanation", null=False)
+    review_passage = review_field("passage", null=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -134,6 +146,7 @@ class Quiz(models.Model):
             models.CheckConstraint(
                 condition=Q(grace_period_minutes__gt=0), name="quiz_grace_period_positive"
             ),
+            *review_constraints("quiz", null=False),
         ]
 
     def __str__(self) -> str:
@@ -155,6 +168,13 @@ class Quiz(models.Model):
             time_limit_minutes=self.time_limit_minutes,
             attempts_allowed=self.attempts_allowed,
         )
+
+    @property
+    def review(self) -> review_options.ReviewOptions:
+        """What its students see of their answers, and when (an assignment may differ)."""
+        options = stored_options(self)
+        assert options is not None  # the quiz's columns are never empty
+        return options
 
     @property
     def time_limit(self) -> timedelta | None:

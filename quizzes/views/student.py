@@ -13,22 +13,25 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url, replace_url
 
-from quizzes import kinds, review
+from quizzes import exam_lock, kinds, review, review_options
 from quizzes.forms import FlagForm, SaveForm, answer_form
 from quizzes.models import (
     AnswerRefused,
+    Assignment,
     Attempt,
     AttemptNotAllowed,
     Course,
     Quiz,
     Response,
     SourceText,
+    changed_elsewhere,
     extra_time_for,
     responses_shown,
 )
 from quizzes.offerings import offering, student_offerings
 from quizzes.permissions import may_create_courses
-from quizzes.schedules import STANDARD_TIME
+from quizzes.review_options import Moment
+from quizzes.schedules import STANDARD_TIME, Schedule, adjusted, duration_text
 from quizzes.standings import Standing, standings
 from quizzes.starting import start_attempt
 from quizzes.views import redirect_page, reverse_cached
@@ -111,6 +114,9 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "has_closed": schedule.has_closed(now),
             "extra_time": extra,
             "your_minutes": _minutes(schedule.time_limit_with(extra)),
+            "review_summary": review_options.describe(
+                offer.review, feedback_during=quiz.feedback == Quiz.Feedback.IMMEDIATE
+            ),
         },
     )
 
@@ -151,7 +157,8 @@ def source_text_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @login_required
 def my_scores(request: HttpRequest) -> HttpResponse:
-    """Every counted attempt, grouped by quiz, with each quiz's grade: my_scores.html."""
+    """Every counted attempt, grouped by quiz, with each quiz's grade: my_scores.html. Marks
+    show as the review options of each quiz in its course allow."""
     Attempt.objects.for_student(request.user).close_overdue()
     attempts = (
         Attempt.objects.for_student(request.user)
@@ -159,14 +166,29 @@ def my_scores(request: HttpRequest) -> HttpResponse:
         .select_related("quiz", "course")
         .order_by("course__title", "course_id", "quiz__title", "quiz_id", "started_at", "pk")
     )
-    groups: dict[tuple[int, int], Standing] = {}
+    groups: dict[tuple[int, int], list[Attempt]] = {}
     for attempt in attempts:
-        place = (attempt.course_id, attempt.quiz_id)
-        if place not in groups:
-            groups[place] = Standing(attempt.quiz, [])
-            groups[place].course = attempt.course
-        groups[place].attempts.append(attempt)
-    return render(request, "quizzes/student/my_scores.html", {"standings": list(groups.values())})
+        groups.setdefault((attempt.course_id, attempt.quiz_id), []).append(attempt)
+    assignments = {
+        (assignment.course_id, assignment.quiz_id): assignment
+        for assignment in Assignment.objects.filter(
+            course__in={course for course, _ in groups}, quiz__in={quiz for _, quiz in groups}
+        )
+    }
+    now = timezone.now()
+    standings_shown = []
+    for place, attempts_here in groups.items():
+        quiz, course = attempts_here[0].quiz, attempts_here[0].course
+        assignment = assignments.get(place)
+        if assignment:
+            assignment.quiz = quiz  # its review options fall back to the quiz's
+        schedule = adjusted(quiz.schedule, assignment.adjustment) if assignment else quiz.schedule
+        standing = Standing(
+            quiz, attempts_here, schedule, assignment.review if assignment else None, now
+        )
+        standing.course = course
+        standings_shown.append(standing)
+    return render(request, "quizzes/student/my_scores.html", {"standings": standings_shown})
 
 
 # Taking an attempt (owned by the attempt-flow engineer)
@@ -175,6 +197,10 @@ ATTEMPT_PAGE = "quizzes/student/attempt.html"
 TIME_RAN_OUT = "Time ran out: your saved answers were submitted."
 NOT_SUBMITTED = (
     "Time ran out before this attempt was submitted, so it does not count towards your grade."
+)
+CHANGED_ELSEWHERE = (
+    "Changed in another window: this answer was saved there after you opened it here, so yours "
+    "was not stored. Reload to see it."
 )
 STALE_ANSWER = (
     "A newer answer to this question was already saved, so this older one was not stored. "
@@ -210,7 +236,7 @@ def _navigator(attempt: Attempt, position: int) -> tuple[str, int, int]:
     """The navigator's list items, how many questions there are and how many are answered.
 
     Built here rather than by a template loop: the loop over 49 questions was a third of the
-    page's time. Only integers and fixed text go in, so there is nothing to escape. Each link is
+    page's time. Only integers and fixed text go in, so there is nothing to escape. Each item is
     short (its state is in its name; the symbols come from attempt.css) because the navigator
     is in every page and every answer's reply: it was 15 of a page's 22 KB.
     """
@@ -222,9 +248,12 @@ def _navigator(attempt: Attempt, position: int) -> tuple[str, int, int]:
         name = f"Question {number}, {'answered' if answered else 'not answered'}"
         name += ", flagged" if flagged else ""
         current = ' aria-current="step"' if number == position else ""
+        # A submit button of the answer form, so that without JavaScript the answer is saved
+        # before going there; htmx fetches the card instead (app.js saves an edit first).
         items.append(
-            f'<li><a class="{css}" href="{prefix}{number}/" aria-label="{name}"{current}>'
-            f"{number}</a></li>"
+            f'<li><button type="submit" form="answer-form" name="go" value="{number}"'
+            f' class="{css}" hx-get="{prefix}{number}/" aria-label="{name}"{current}>'
+            f"{number}</button></li>"
         )
     answered_count = sum(answered for _, answered, _ in states)
     return mark_safe("".join(items)), len(states), answered_count
@@ -293,6 +322,35 @@ def _closed_attempt(
     return None
 
 
+def _feedback_shown(attempt: Attempt) -> review_options.Visible:
+    """What the feedback after each answer shows: the review options' first column, the
+    course's own or the quiz's. One query."""
+    if attempt.is_preview:
+        return review_options.EVERYTHING
+    assignment = Assignment.objects.filter(
+        quiz=attempt.quiz_id, course=attempt.course_id
+    ).order_by()[:1]
+    found = next(iter(assignment), None)
+    if found is not None:
+        found.quiz = attempt.quiz
+    options = found.review if found is not None else attempt.quiz.review
+    return options.at(review_options.Moment.DURING)
+
+
+def _exam_locked(request: HttpRequest, response: Response) -> HttpResponse | None:
+    """The locked page when another attempt in progress forbids this one's feedback (only a
+    quiz with feedback after each answer shows any while it is in progress)."""
+    attempt = response.attempt
+    if attempt.quiz.feedback != Quiz.Feedback.IMMEDIATE or attempt.is_preview:
+        return None
+    blocking = exam_lock.blocking_attempt(request.user, attempt, timezone.now())
+    if blocking is None:
+        return None
+    if request.htmx:
+        return redirect_page(request, _question_url(attempt, response.position))
+    return exam_lock.locked_page(request, blocking)
+
+
 def _answer_controls(form, kind) -> dict:
     return {
         "answer_template": kind.answer_template,
@@ -320,7 +378,10 @@ def _render_question(
     feedback = None
     if locked:
         feedback = review.review(
-            response, review.source_texts(attempt, [response]), link_text=quiz.text_during_quiz
+            response,
+            review.source_texts(attempt, [response]),
+            link_text=quiz.text_during_quiz,
+            shown=_feedback_shown(attempt),
         )
     position = response.position
     question_url = _question_url(attempt, position)
@@ -406,12 +467,16 @@ def attempt_question(request: HttpRequest, pk: int, position: int) -> HttpRespon
         (response,) = _responses_at(request, pk, position)
         if closed := _closed_attempt(request, response.attempt):
             return closed
+        if locked := _exam_locked(request, response):
+            return locked
         return _render_question(request, response)
 
     response, *following = _responses_at(request, pk, position, position + 1)
     attempt = response.attempt
     if closed := _closed_attempt(request, attempt, answering=True):
         return closed
+    if locked := _exam_locked(request, response):
+        return locked
     immediate = attempt.quiz.feedback == Quiz.Feedback.IMMEDIATE
     answered_once = (
         "You have already answered this question; with feedback shown, it cannot change."
@@ -419,20 +484,25 @@ def attempt_question(request: HttpRequest, pk: int, position: int) -> HttpRespon
     save = SaveForm(request.POST)
     if not save.is_valid():
         return HttpResponse("This save could not be read. Reload the page.", status=400)
+    seq, base = save.cleaned_data["seq"], save.cleaned_data["base"]
     if save.cleaned_data["autosave"]:
-        return _autosave(request, response, save.cleaned_data["seq"])
+        return _autosave(request, response, seq, base)
+    if save.cleaned_data["go"]:
+        return _leave_question(request, response, save.cleaned_data["go"], seq)
     if immediate and response.is_answered:
         return _render_question(request, response, error=answered_once)
     form = answer_form(response, request.POST)
     if not form.is_valid():
         return _render_question(request, response, form=form)
     try:
-        stored = response.save_answer(form.answer(), seq=save.cleaned_data["seq"], once=immediate)
+        stored = response.save_answer(form.answer(), seq=seq, once=immediate, base=base)
     except AnswerRefused as refused:
         return _render_question(request, response, form=form, error=str(refused))
     if not stored:
         # A newer version (another tab, a replayed or delayed post) is kept: show it.
         error = answered_once if immediate else STALE_ANSWER
+        if changed_elsewhere(response, base=base):
+            error = CHANGED_ELSEWHERE
         if not request.htmx:
             messages.warning(request, error)
             return redirect(_question_url(attempt, position))
@@ -453,7 +523,41 @@ def attempt_question(request: HttpRequest, pk: int, position: int) -> HttpRespon
     return _render_question(request, shown, notice="" if immediate else saved)
 
 
-def _autosave(request: HttpRequest, response: Response, seq: int | None) -> HttpResponse:
+def _leave_question(request: HttpRequest, response: Response, go: str, seq) -> HttpResponse:
+    """Previous, Next, a navigator button, Flag or Finish, pressed without JavaScript (or Finish
+    with it): save the answer first, as the htmx path does, then go there.
+
+    Nothing is stored for a question left blank (an untouched ordering question included), nor
+    when the answer did not change; an answer that cannot be read keeps the student on the
+    question with the reason. With feedback after each answer, leaving never checks an answer.
+    """
+    attempt = response.attempt
+    here = _question_url(attempt, response.position)
+    if attempt.quiz.feedback != Quiz.Feedback.IMMEDIATE:
+        form = answer_form(response, request.POST)
+        if form.is_valid() and form.answer() != response.answer:
+            try:
+                stored = response.save_answer(form.answer(), seq=seq)
+            except AnswerRefused as refused:
+                return _render_question(request, response, form=form, error=str(refused))
+            if not stored:
+                messages.warning(request, STALE_ANSWER)
+                return redirect_page(request, here)
+            messages.success(request, f"Your answer to question {response.position} was saved.")
+        elif not form.is_valid() and not form.is_blank():
+            return _render_question(request, response, form=form)
+    if go in ("flag", "unflag"):
+        response.flagged = go == "flag"
+        response.save(update_fields=["flagged"])
+        return redirect_page(request, here)
+    if go == "finish":
+        return redirect_page(request, reverse("quizzes:finish_attempt", args=[attempt.pk]))
+    return redirect_page(request, _question_url(attempt, int(go)))
+
+
+def _autosave(
+    request: HttpRequest, response: Response, seq: int | None, base: int | None
+) -> HttpResponse:
     """Store an answer as it is typed, without moving on: the save status and the navigator."""
     attempt = response.attempt
     if not request.htmx:
@@ -467,8 +571,10 @@ def _autosave(request: HttpRequest, response: Response, seq: int | None) -> Http
             state, message = "invalid", "Not saved yet: " + form.error_summary()[0]
         else:
             try:
-                if not response.save_answer(form.answer(), seq=seq):
+                if not response.save_answer(form.answer(), seq=seq, base=base):
                     state, message = "stale", "Saved (a newer version of this answer is kept)."
+                    if changed_elsewhere(response, base=base):
+                        state, message = "conflict", CHANGED_ELSEWHERE
             except AnswerRefused as refused:
                 state, message = "refused", str(refused)
     context = {
@@ -478,6 +584,7 @@ def _autosave(request: HttpRequest, response: Response, seq: int | None) -> Http
         "position": response.position,
         "save_state": state,
         "save_message": message,
+        "question_url": _question_url(attempt, response.position),
         "saved_at": timezone.localtime(response.answered_at) if response.answered_at else None,
     }
     return render(request, ATTEMPT_PAGE + "#save-update", context)
@@ -553,7 +660,8 @@ def finish_attempt(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @never_cache
 def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
-    """Score, pass or fail, and every answer reviewed against the key and the text."""
+    """The summary (score, time, counts, a navigator by result), then every answer reviewed,
+    showing only what the review options allow at this moment."""
     attempt = _student_attempt(request, pk)
     if attempt.must_close():
         if not attempt.finish():
@@ -565,20 +673,28 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_question_url(attempt, first_open))
     quiz = attempt.quiz
     responses = list(attempt.responses.all())
+    now = timezone.now()
+    blocking = exam_lock.blocking_attempt(request.user, attempt, now)
+    if blocking is not None:
+        return exam_lock.locked_page(request, blocking)
     texts = review.source_texts(attempt, responses)
     try:
         offer = offering(request.user, quiz.slug, attempt.course.code)
     except Http404:
         offer = None  # no longer in the course: the review stays, the quiz is gone for them
-    standing = standings(request.user, [offer])[0] if offer else Standing(quiz, [attempt])
+    if offer:
+        standing = standings(request.user, [offer])[0]
+    else:
+        # Out of the course, the quiz is closed for them: the review shows what it shows then.
+        standing = Standing(quiz, [attempt], Schedule(closes_at=now), now=now)
+    shown = standing.shown(attempt)
     can_retake = (
         offer is not None
         and standing.in_progress is None
-        and (
-            attempt.is_preview
-            or (offer.schedule.is_open_at(timezone.now()) and standing.attempts_left != 0)
-        )
+        and (attempt.is_preview or (offer.schedule.is_open_at(now) and standing.attempts_left != 0))
     )
+    reviews = [review.review(item, texts, link_text=True, shown=shown) for item in responses]
+    review.fold_repeated_passages(reviews)
     return render(
         request,
         "quizzes/student/attempt_result.html",
@@ -587,9 +703,28 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
             "quiz": quiz,
             "result": attempt.result,
             "passed": attempt.passed(),
-            "reviews": [review.review(item, texts, link_text=True) for item in responses],
+            "shown": shown,
+            "reviews": reviews,
+            "counts": review.outcome_counts(reviews),
+            "time_taken": duration_text(attempt.submitted_at - attempt.started_at),
+            "later_note": _later_note(standing),
+            "comment": attempt.comment if shown.explanation else "",
             "standing": standing,
             "can_retake": can_retake,
             "quiz_url": offer.url if offer else "",
         },
     )
+
+
+def _later_note(standing: Standing) -> str:
+    """When the answers not shown now will be: the moment the review options first show them."""
+    if standing.review.at(Moment.LATER_WHILE_OPEN).answer and not standing.is_over:
+        return "The correct answers will be shown a few minutes after you submit."
+    if standing.review.at(Moment.AFTER_CLOSE).answer and not standing.is_over:
+        if standing.attempts_left is not None:
+            return (
+                "The correct answers will be shown once the quiz closes or you have used your "
+                "last attempt."
+            )
+        return "The correct answers will be shown once the quiz closes."
+    return "Your teacher has chosen not to show the correct answers of this quiz."

@@ -108,6 +108,7 @@
   var lastSeq = 0;
   var lastChangeSeq = 0; // version of the latest edit on this question
   var savedSeq = 0; // highest version the server acknowledged
+  var ownSeq = 0; // the version this page itself last saved: a save over another is refused
   var retryDelay = 0;
   var retryTimer = null;
 
@@ -189,6 +190,7 @@
     var serverMs = Number(form.dataset.serverMs);
     if (serverMs) skew = serverMs - Date.now();
     savedSeq = Number(form.dataset.storedSeq) || 0;
+    ownSeq = 0;
     lastChangeSeq = savedSeq;
     retryDelay = 0;
     var store = storage();
@@ -276,13 +278,14 @@
     if (event.detail.verb !== "post" || elt.closest("#flag-form")) return;
     var seq = nextSeq();
     event.detail.parameters.seq = String(seq);
+    if (ownSeq) event.detail.parameters.base = String(ownSeq);
     elt.dataset.sentSeq = String(seq);
   });
 
-  // Leaving the question by a link (Previous, Next, the navigator, Finish): save first.
+  // Leaving the question (Previous, Next, the navigator fetch the card): save first.
   document.addEventListener("htmx:confirm", function (event) {
     var elt = event.detail.elt;
-    if (!unsaved() || !elt.matches || !elt.matches("a[hx-get], [hx-boost] a[href]")) return;
+    if (!unsaved() || !elt.matches || !elt.matches("[hx-get]")) return;
     event.preventDefault();
     flushSave().then(function () {
       event.detail.issueRequest(true);
@@ -330,7 +333,8 @@
     if (!isAutosave(detail.elt)) return;
     var match = /data-save-state="(\w+)"/.exec((detail.xhr && detail.xhr.responseText) || "");
     var state = match && match[1];
-    if (state === "saved" || state === "stale") {
+    if (state === "saved") ownSeq = Number(detail.elt.dataset.sentSeq) || ownSeq;
+    if (state === "saved" || state === "stale" || state === "conflict") {
       retryDelay = 0;
       savedSeq = Math.max(savedSeq, Number(detail.elt.dataset.sentSeq) || 0);
       var form = answerForm();

@@ -86,7 +86,7 @@ def test_next_saves_a_choice_before_leaving(student_page: Page):
     page = student_page
     attempt = start_test(page)
     change_answer(page, 1)
-    page.get_by_role("link", name="Next →").click()  # before the 800 ms debounce ends
+    page.get_by_role("button", name="Next →").click()  # before the 800 ms debounce ends
     expect(page).to_have_url(re.compile(r"/questions/2/$"))
     # A save already in flight when Next was pressed may land just after the next card shows.
     for _ in range(50):

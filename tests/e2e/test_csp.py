@@ -50,7 +50,7 @@ def test_student_pages_and_htmx_swaps_keep_the_policy(page: Page, demo):
     # An htmx request: the flag toggle swaps in place (with the CSRF header from <body>).
     page.locator("#flag-button").click()
     page.locator("#flag-form .badge").wait_for()
-    page.get_by_role("link", name="Next →").click()
+    page.get_by_role("button", name="Next →").click()
     page.wait_for_url("**/questions/2/")
     seen["after swaps"] = violations(page)
     page.goto(f"{demo.url}/scores/")

@@ -46,7 +46,7 @@ def test_a_question_added_in_the_admin_reaches_students(page: Page, demo):
     page.goto(f"{demo.url}/quizzes/rapallo-practice/")
     expect(page.locator("main")).to_contain_text("11 questions")
     page.get_by_role("button", name=re.compile("Start")).click()
-    page.locator("#navigator").get_by_role("link", name=re.compile(r"^Question 11\b")).click()
+    page.locator("#navigator").get_by_role("button", name=re.compile(r"^Question 11\b")).click()
     expect(page.locator("#question-card legend")).to_have_text(PROMPT)
     page.locator("#question-card").get_by_role("textbox").fill("kazan")
     page.get_by_role("button", name="Check answer").click()

@@ -63,10 +63,11 @@ def test_student_takes_the_practice_quiz_and_reads_the_results(student_page: Pag
         if number == 1:
             expect_no_axe_violations(page)
         if number < 10:
-            page.get_by_role("link", name="Next →").click()
+            page.get_by_role("button", name="Next →").click()
             expect(page).to_have_url(re.compile(rf"/questions/{number + 1}/$"))
 
-    page.locator("#question-card").get_by_role("link", name="Finish attempt…").click()
+    page.locator("#question-card").get_by_role("button", name="Finish attempt…").click()
+    expect(page).to_have_url(re.compile(r"/attempts/\d+/finish/$"))
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect_no_axe_violations(page)
     page.get_by_role("button", name="Submit all and finish").click()
@@ -98,7 +99,7 @@ def test_answers_are_swapped_in_place_and_back_and_reload_keep_the_attempt(
     answer_correctly(page, current_question(page, bank))
     page.get_by_role("button", name="Check answer").click()
     expect(page.locator("#feedback")).to_contain_text("Right")
-    page.get_by_role("link", name="Next →").click()
+    page.get_by_role("button", name="Next →").click()
     expect(page).to_have_url(f"{attempt_url}/questions/2/")
     assert page.evaluate("window.stillTheSamePage") is True
 
