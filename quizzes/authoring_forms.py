@@ -8,8 +8,9 @@ from django import forms
 from django.urls import reverse
 from django.utils.text import slugify
 
-from quizzes import drafting, kinds, passages
+from quizzes import drafting, kinds, passages, review_options
 from quizzes.models import Course, Question, QuestionDraft, Quiz, RandomDraw, SourceText, Tag
+from quizzes.models.review_fields import store_options
 from quizzes.question_generator import boilerplate_blocks
 
 # Adding a text
@@ -459,8 +460,91 @@ class QuestionFilterForm(forms.Form):
 # Quizzes
 
 
-class QuizSettingsForm(forms.ModelForm):
-    """A quiz's settings: what it is, when it is open, how it is timed, graded and shown."""
+# The review options: a preset, or the matrix of items by moments.
+
+AUTOMATIC = "auto"
+AS_THE_QUIZ = "quiz"
+
+
+def _moment_choices() -> list[tuple[str, str]]:
+    return [(str(int(moment)), label) for moment, label in review_options.MOMENT_LABELS.items()]
+
+
+PRESET_CHOICES = [
+    (
+        "practice",
+        "Practice: marks, right or wrong, the correct answers, explanations and passages, as "
+        "soon as there are any",
+    ),
+    (
+        "test",
+        "Test: marks after submitting; what was right, the correct answers, explanations and "
+        "passages only after the quiz closes (or the last attempt)",
+    ),
+    ("custom", "Custom: as set in the table below"),
+]
+
+
+class ReviewOptionsMixin:
+    """Adds "what students see, and when" to a form: a preset (practice, test) or a custom
+    matrix, one row of moments per item (quizzes/review_options.py)."""
+
+    fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
+
+    def add_review_fields(
+        self, current: review_options.ReviewOptions | None, *, extra: list[tuple[str, str]]
+    ) -> None:
+        """`current`: the stored options (None: none of its own); `extra`: presets offered
+        before practice and test, the first one chosen when there are no options yet."""
+        self.fields["review_preset"] = forms.ChoiceField(
+            label="What students see of their answers, and when",
+            required=False,
+            widget=forms.RadioSelect,
+            choices=[*extra, *PRESET_CHOICES],
+            initial=extra[0][0] if current is None else review_options.preset_of(current),
+        )
+        shown = current or review_options.PRACTICE
+        for item, label in review_options.ITEM_LABELS.items():
+            self.fields[f"review_{item}_moments"] = forms.MultipleChoiceField(
+                label=label,
+                required=False,
+                choices=_moment_choices(),
+                widget=forms.CheckboxSelectMultiple,
+                initial=[
+                    str(int(moment))
+                    for moment in review_options.Moment
+                    if getattr(shown, item) & moment
+                ],
+            )
+
+    def review_rows(self) -> list:
+        """The matrix as the template draws it: per item, its bound field of moments."""
+        form: Any = self
+        return [form[f"review_{item}_moments"] for item in review_options.ITEM_LABELS]
+
+    def chosen_review(self, preset: str, *, automatic=None):
+        """The options chosen: a preset's, the table's (custom), `automatic` for "auto", or
+        None for "as the quiz"."""
+        if preset == AS_THE_QUIZ:
+            return None
+        if preset == AUTOMATIC:
+            return automatic
+        if preset in review_options.PRESETS:
+            return review_options.PRESETS[preset]
+        return review_options.ReviewOptions(
+            **{
+                item: sum(
+                    int(value) for value in self.cleaned_data.get(f"review_{item}_moments", [])
+                )
+                for item in review_options.ITEM_LABELS
+            }
+        )
+
+
+class QuizSettingsForm(ReviewOptionsMixin, forms.ModelForm):
+    """A quiz's settings: what it is, when it is open, how it is timed, graded and shown, and
+    what its students see of their answers, when."""
 
     slug = forms.SlugField(
         max_length=80, required=False, help_text="The quiz's address; empty: made from the title."
@@ -486,6 +570,7 @@ class QuizSettingsForm(forms.ModelForm):
             "shuffle_questions",
             "shuffle_options",
             "text_during_quiz",
+            "is_secure",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -517,6 +602,14 @@ class QuizSettingsForm(forms.ModelForm):
             self.order_fields(["course"])
             texts = texts.filter(course__in=courses)
         self.fields["source_text"].queryset = texts
+        if self.instance.pk:
+            self.add_review_fields(self.instance.review, extra=[])
+        else:
+            automatic = (
+                AUTOMATIC,
+                "Automatic: a test if it is timed or marked as a test, else practice",
+            )
+            self.add_review_fields(None, extra=[automatic])
 
     def clean_slug(self) -> str:
         slug: str = self.cleaned_data["slug"]
@@ -540,6 +633,12 @@ class QuizSettingsForm(forms.ModelForm):
             self.add_error("source_text", "Choose a text of the quiz's course.")
         if not self.instance.pk and course is not None:
             self.instance.course = course
+        is_test = bool(cleaned.get("time_limit_minutes") or cleaned.get("is_secure"))
+        automatic = review_options.TEST if is_test else review_options.PRACTICE
+        # Not sent (an older form, a script): new quizzes choose automatically, others keep theirs.
+        preset = cleaned.get("review_preset") or ("" if self.instance.pk else AUTOMATIC)
+        if preset:
+            store_options(self.instance, self.chosen_review(preset, automatic=automatic))
         return cleaned
 
 

@@ -104,7 +104,8 @@ def score_distribution(percents: Sequence[float], *, bins: int = 10) -> Chart:
     body += _axis_titles("Score (%)", "Attempts")
     busiest = bands[counts.index(max(counts))] if percents else None
     description = (
-        f"{len(percents)} attempts; the most common band is {busiest}."
+        f"{len(percents)} attempt{'' if len(percents) == 1 else 's'}; the most common band is "
+        f"{busiest}."
         if busiest
         else "No attempts yet."
     )

@@ -8,8 +8,10 @@ from django.contrib.auth import password_validation
 from django.core import signing
 from django.db.models import Q
 
-from quizzes import enrolment, rosters
+from quizzes import enrolment, review_options, rosters
+from quizzes.authoring_forms import AS_THE_QUIZ, ReviewOptionsMixin
 from quizzes.models import Assignment, Course, Membership, Quiz, Role, StudentOverride
+from quizzes.models.review_fields import store_options, stored_options
 
 ROSTER_SALT = "quizsite.roster-import"
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -85,13 +87,31 @@ class RosterConfirmForm(forms.Form):
         return rosters.Roster(rows=[rosters.RosterRow(*row) for row in rows])
 
 
-class AssignmentForm(forms.ModelForm):
-    """A course's own dates, time limit and attempts for a quiz (empty: the quiz's)."""
+class AssignmentForm(ReviewOptionsMixin, forms.ModelForm):
+    """A course's own dates, time limit, attempts and review options for a quiz (empty, or "as
+    the quiz": the quiz's)."""
 
     class Meta:
         model = Assignment
         fields = ["opens_at", "closes_at", "time_limit_minutes", "attempts_allowed"]
         widgets = {"opens_at": DATETIME, "closes_at": DATETIME}
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        quiz = self.instance.quiz
+        as_quiz = review_options.describe(
+            quiz.review, feedback_during=quiz.feedback == quiz.Feedback.IMMEDIATE
+        )
+        self.add_review_fields(
+            stored_options(self.instance), extra=[(AS_THE_QUIZ, f"As the quiz: {as_quiz}")]
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        preset = cleaned.get("review_preset")
+        if preset:
+            store_options(self.instance, self.chosen_review(preset))
+        return cleaned
 
 
 class OverrideForm(forms.ModelForm):

@@ -8,7 +8,7 @@ carries them; quizzes/kinds/base.py), so the student's picks stay valid: options
 student saw, with their current wording; an option added since is appended; an option deleted since
 stays (with its old wording) and is never correct. A question whose kind has changed is left alone,
 since its answers cannot be compared. Attempts still in progress get the new key too, so answers
-saved later are marked against it.
+saved later are marked against it. A mark a teacher gave by hand (quizzes/models/marking.py) stays.
 
 "Give everyone who answered full marks" sets marks to the points of every answered response to
 one question in finished attempts. Blank responses stay blank: a response without an answer cannot
@@ -102,6 +102,8 @@ def plan_regrade(quiz: Quiz, *, mode: str, question: Question | None = None) -> 
                 if response.is_answered
                 else None
             )
+            if response.marked_by_teacher:
+                new_marks = response.marks  # a teacher's own mark outranks the key's
         if new_marks != response.marks or snapshot != response.snapshot:
             changes.append(Change(response, response.marks, new_marks, snapshot))
     deltas: dict[int, Decimal] = defaultdict(Decimal)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from itertools import pairwise
 from statistics import fmean
 
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from quizzes import grading, kinds, passages, sql, statistics
@@ -325,6 +325,11 @@ class GradebookRow:
         return self.percents[-1] if self.percents else None
 
     @property
+    def marked_by_teacher(self) -> bool:
+        """A teacher overrode a mark in one of these attempts (annotated by gradebook())."""
+        return any(getattr(attempt, "marked_by_teacher", False) for attempt in self.attempts)
+
+    @property
     def last_attempt(self) -> Attempt | None:
         return self.attempts[-1] if self.attempts else None
 
@@ -407,6 +412,11 @@ def gradebook(
     attempts = (
         Attempt.objects.filter(quiz=quiz, course=course)
         .counted()
+        .annotate(
+            marked_by_teacher=Exists(
+                Response.objects.filter(attempt=OuterRef("pk"), marked_by_teacher=True)
+            )
+        )
         .select_related("student")
         .order_by("student_id", "started_at", "pk")
     )

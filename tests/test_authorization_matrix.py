@@ -12,7 +12,8 @@ Decisions the matrix asserts:
 - A student's attempt is theirs alone: everyone else gets 404 on the student's pages, staff
   review attempts under /teach/attempts/.
 - /teach/… pages give 403 to users on no course's staff; assistants read reports and attempts
-  but get 403 where teachers change something (settings, roster, quizzes, texts, questions).
+  and mark them, but get 403 where teachers change something (settings, roster, quizzes,
+  texts, questions).
 
 A new URL pattern without an entry here fails `test_every_url_pattern_is_in_the_matrix`.
 """
@@ -162,6 +163,7 @@ IN_COURSE_A = outcomes(LOGIN, PAGE, PAGE, PAGE, 404, PAGE, student_b=404)
 IN_COURSE_A_POST = outcomes(LOGIN, DONE, DONE, DONE, 404, DONE, student_b=404)
 # Course A staff only (teacher and assistant), for reading.
 A_STAFF_PAGE = outcomes(LOGIN, 403, PAGE, PAGE, 404, PAGE)
+A_STAFF_POST = outcomes(LOGIN, 403, DONE, DONE, 404, DONE)
 # Course A's teachers only, for changing: its assistant gets 403.
 A_TEACHER_PAGE = outcomes(LOGIN, 403, PAGE, 403, 404, PAGE)
 A_TEACHER_POST = outcomes(LOGIN, 403, DONE, 403, 404, DONE)
@@ -412,7 +414,9 @@ MATRIX: dict[str, list[Case]] = {
         Case("dry run", "POST", url("quizzes:regrade_quiz", quiz_slug), A_TEACHER_POST),
     ],
     "quizzes:attempt_review": [
-        Case("finished", "GET", url("quizzes:attempt_review", finished_pk), A_STAFF_PAGE)
+        Case("finished", "GET", url("quizzes:attempt_review", finished_pk), A_STAFF_PAGE),
+        # An empty form comments on the whole attempt: teachers and assistants mark.
+        Case("marking", "POST", url("quizzes:attempt_review", finished_pk), A_STAFF_POST),
     ],
     # Authoring: the bank, the editor, quizzes and their builder
     "quizzes:question_bank": [Case("bank", "GET", url("quizzes:question_bank"), AUTHOR_PAGE)],

@@ -181,6 +181,17 @@ def test_gradebook_search_and_status_filter(client, instructor, taught):
     assert all(row.passed for row in passed)
 
 
+def test_gradebook_chart_follows_the_filter(client, instructor, taught):
+    client.force_login(instructor)
+    url = reverse("quizzes:gradebook", args=["the-class", taught.slug])
+    everyone = client.get(url, headers=HTMX).text
+    one = client.get(url, {"q": "00003"}, headers=HTMX).text
+    assert '<section id="gradebook-chart" class="card stack"' in one
+    assert 'hx-swap-oob="true"' in one
+    assert "8 attempts;" in everyone and "(the students listed)" not in everyone
+    assert "1 attempt;" in one and "(the students listed)" in one
+
+
 def test_gradebook_bad_parameters_fall_back_to_defaults(client, instructor, taught):
     client.force_login(instructor)
     url = reverse("quizzes:gradebook", args=["the-class", taught.slug])

@@ -232,6 +232,11 @@ class QuestionKind:
 
     # Item analysis
 
+    def correct_places(self, key: Mapping[str, Any]) -> list[bool] | None:
+        """Per option in the order the author wrote them, whether it is correct; None for a
+        kind whose options do not come in an authored order that could give the key away."""
+        return None
+
     def random_guess(self, key: Mapping[str, Any]) -> float | None:
         """The expected fraction for a random answer (Moodle's)."""
         return 0.0

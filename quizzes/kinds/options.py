@@ -100,6 +100,9 @@ class OptionsKind(QuestionKind):
         feedback = snapshot.get("feedback") or {}
         return [feedback[option] for option in self.picked(answer) if feedback.get(option)]
 
+    def correct_places(self, key: Mapping[str, Any]) -> list[bool] | None:
+        return [bool(option["correct"]) for option in key.get("options", [])]
+
     def random_guess(self, key: Mapping[str, Any]) -> float | None:
         return 0.0
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from quizzes import building
+from quizzes import building, quiz_warnings
 from quizzes.authoring_forms import (
     AddQuestionForm,
     QuestionFilterForm,
@@ -90,10 +90,16 @@ def quiz_settings(request: HttpRequest, slug: str) -> HttpResponse:
             quiz = form.save()
         messages.success(request, "Settings saved.")
         return redirect("quizzes:quiz_settings", slug=quiz.slug)
+    saved = Quiz.objects.get(pk=quiz.pk)
     return render(
         request,
         "quizzes/authoring/quiz_form.html",
-        {"form": form, "quiz": Quiz.objects.get(pk=quiz.pk)},
+        {
+            "form": form,
+            "quiz": saved,
+            "warnings": quiz_warnings.option_order(saved),
+            "shared_keys": quiz_warnings.shared_keys(saved),
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 

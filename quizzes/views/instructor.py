@@ -11,19 +11,25 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import reswap, retarget
 
 from quizzes import charts, regrading, reports, review
-from quizzes.forms import AnalysisForm, GradebookForm, RegradeForm
+from quizzes.forms import AnalysisForm, GradebookForm, MarkingForm, RegradeForm
 from quizzes.models import (
     Attempt,
     Course,
+    MarkingEvent,
+    MarkingRefused,
     Membership,
     Quiz,
     Regrade,
     RegradedResponse,
     Response,
+    comment_on_attempt,
+    mark_response,
 )
 from quizzes.permissions import is_course_staff, require_teacher, teaching_required
 
@@ -90,7 +96,7 @@ def gradebook(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     query.pop("desc", None)
     template = "quizzes/instructor/gradebook.html"
     if request.htmx and not request.htmx.history_restore_request:
-        template += "#gradebook-table"
+        template += "#gradebook-update"
     return render(
         request,
         template,
@@ -102,6 +108,7 @@ def gradebook(request: HttpRequest, code: str, slug: str) -> HttpResponse:
             "sort": sort,
             "desc": desc,
             "base_query": query.urlencode(),
+            "filtered": bool(options.get("q") or options.get("status")),
             "columns": [
                 ("student", "Student"),
                 ("attempts", "Attempts"),
@@ -149,12 +156,50 @@ def student_attempts(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @teaching_required
+@vary_on_headers("HX-Request")
 def attempt_review(request: HttpRequest, pk: int) -> HttpResponse:
-    """The review the student sees of one attempt, every response with the key and the text."""
+    """One attempt as its student sees it, with the key and the text, for marking: POST gives an
+    answer a mark and a comment, or comments on the whole attempt; htmx swaps the card."""
+    attempt = _staffed_attempt(request, pk)
+    form = MarkingForm(request.POST or None)
+    marked = None
+    if form.is_bound:
+        if not form.is_valid():
+            return _attempt_review_page(request, attempt, form, status=400)
+        position = form.cleaned_data["position"]
+        try:
+            if position is None:
+                comment_on_attempt(
+                    attempt, comment=form.cleaned_data["comment"], teacher=request.user
+                )
+            else:
+                marked = next((r for r in attempt.responses.all() if r.position == position), None)
+                if marked is None:
+                    raise Http404("This attempt has no such question.")
+                mark_response(
+                    marked,
+                    marks=form.cleaned_data["marks"],
+                    comment=form.cleaned_data["comment"],
+                    teacher=request.user,
+                )
+        except MarkingRefused as refused:
+            form.add_error(None, str(refused))
+            return _attempt_review_page(request, attempt, form, status=400)
+        if not request.htmx:
+            messages.success(request, "Saved.")
+            anchor = f"#q{position}" if position else "#attempt-comment"
+            return redirect(reverse("quizzes:attempt_review", args=[attempt.pk]) + anchor)
+        attempt = _staffed_attempt(request, pk)
+    return _attempt_review_page(
+        request, attempt, MarkingForm(), position=marked and marked.position
+    )
+
+
+def _staffed_attempt(request: HttpRequest, pk: int) -> Attempt:
     responses = Response.objects.annotate(source_text_id=F("question__source_text_id"))
-    attempt = get_object_or_404(
+    return get_object_or_404(
         Attempt.objects.filter(course__in=Course.objects.staffed_by(request.user))
         .select_related("quiz__source_text", "student", "course")
         .prefetch_related(
@@ -163,23 +208,49 @@ def attempt_review(request: HttpRequest, pk: int) -> HttpResponse:
                 "regraded_responses",
                 queryset=RegradedResponse.objects.select_related("regrade", "response"),
             ),
+            Prefetch(
+                "marking_events",
+                queryset=MarkingEvent.objects.select_related("marked_by", "response"),
+            ),
         ),
         pk=pk,
     )
+
+
+def _attempt_review_page(
+    request: HttpRequest, attempt: Attempt, form, *, position=None, status: int = 200
+) -> HttpResponse:
     items = list(attempt.responses.all())
     texts = review.source_texts(attempt, items)
-    return render(
-        request,
-        "quizzes/instructor/attempt_review.html",
-        {
-            "attempt": attempt,
-            "course": attempt.course,
-            "quiz": attempt.quiz,
-            "result": attempt.result,
-            "reviews": [review.review(item, texts, link_text=True) for item in items],
-            "regraded": list(attempt.regraded_responses.all()),
-        },
-    )
+    events = list(attempt.marking_events.all())
+    reviews = []
+    for item in items:
+        item_review = review.review(item, texts, link_text=True)
+        item_review.history = [event for event in events if event.response_id == item.pk]
+        reviews.append(item_review)
+    template = "quizzes/instructor/attempt_review.html"
+    context = {
+        "attempt": attempt,
+        "course": attempt.course,
+        "quiz": attempt.quiz,
+        "result": attempt.result,
+        "reviews": reviews,
+        "regraded": list(attempt.regraded_responses.all()),
+        "attempt_history": [event for event in events if event.response_id is None],
+        "form": form,
+        "answer_label": "Answer given",
+        "markable": not attempt.is_in_progress and not attempt.is_abandoned,
+    }
+    if request.htmx and form.errors:
+        # Not the card: the reason goes where every error of this page goes.
+        page = render(request, template + "#marking-errors", context)
+        return retarget(reswap(page, "outerHTML"), "#marking-errors")
+    if request.htmx and position is not None and not request.htmx.history_restore_request:
+        context["review"] = next(item for item in reviews if item.response.position == position)
+        template += "#marked-card"
+    elif request.htmx and request.method == "POST" and status == 200:
+        template += "#attempt-comment"
+    return render(request, template, context, status=status)
 
 
 # Item analysis and the text heatmap
