@@ -74,7 +74,7 @@ lint: $(VENV)/.installed
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) bandit -q -r quizzes quizsite -lll
-	DJANGO_DEBUG=1 $(RUN) mypy quizzes/kinds quizzes/grading.py quizzes/statistics.py quizzes/passages.py quizzes/schedules.py quizzes/rosters.py quizzes/review_options.py
+	DJANGO_DEBUG=1 $(RUN) mypy quizzes/kinds quizzes/grading.py quizzes/statistics.py quizzes/passages.py quizzes/schedules.py quizzes/rosters.py quizzes/review_options.py quizzes/exchange
 	DJANGO_DEBUG=1 $(RUN) python manage.py makemigrations --check --dry-run
 
 format: $(VENV)/.installed

@@ -13,7 +13,8 @@ import pkgutil
 from collections.abc import Mapping
 from typing import Any
 
-from quizzes.kinds.base import KeyFormatError, KeySummary, QuestionKind, Snapshot
+from quizzes.exchange import portable
+from quizzes.kinds.base import Key, KeyFormatError, KeySummary, QuestionKind, Snapshot
 
 __all__ = [
     "KINDS",
@@ -23,6 +24,7 @@ __all__ = [
     "UnknownKind",
     "all_kinds",
     "choices",
+    "from_portable",
     "get",
     "grade",
     "of",
@@ -52,6 +54,17 @@ def get(name: str) -> QuestionKind:
         return KINDS[name]
     except KeyError:
         raise UnknownKind(f"Unknown question kind: {name!r}") from None
+
+
+def from_portable(body: portable.Body) -> tuple[QuestionKind, Key, list[str]]:
+    """The kind another tool's question is here, its key, and what changed on the way.
+    KeyFormatError (with the reason) when no kind can keep it."""
+    for kind in KINDS.values():
+        made = kind.from_portable(body)
+        if made is not None:
+            key, warnings = made
+            return kind, key, warnings
+    raise KeyFormatError("no question kind here can hold it.")
 
 
 def of(snapshot: Mapping[str, Any]) -> QuestionKind:

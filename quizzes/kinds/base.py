@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from quizzes.exchange import portable
 from quizzes.grading import normalise_text
 
 if TYPE_CHECKING:
@@ -24,6 +25,10 @@ Key = dict[str, Any]
 
 Snapshot = dict[str, Any]
 """A question frozen in an attempt: kind, prompt, explanation, excerpt and the kind's own part."""
+
+
+# A fraction of the marks that counts as all of them (other tools write 1/3 as 0.3333333).
+FULL = 0.9999
 
 
 class KeyFormatError(ValueError):
@@ -231,6 +236,17 @@ class QuestionKind:
         return []
 
     # Item analysis
+
+    # Exchange formats (quizzes/exchange/): the key as a portable body and back
+
+    def to_portable(self, key: Mapping[str, Any]) -> portable.Body:
+        raise NotImplementedError
+
+    def from_portable(self, body: portable.Body) -> tuple[Key, list[str]] | None:
+        """This kind's key for a body another tool wrote, with what changed on the way (one
+        warning each); None when the body is not of this kind. KeyFormatError when it is, but
+        cannot be kept (the message says why)."""
+        return None
 
     def correct_places(self, key: Mapping[str, Any]) -> list[bool] | None:
         """Per option in the order the author wrote them, whether it is correct; None for a

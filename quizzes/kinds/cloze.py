@@ -22,6 +22,7 @@ from typing import Any
 
 from django import forms
 
+from quizzes.exchange import portable
 from quizzes.grading import normalise_text, parse_number
 from quizzes.kinds.answering import AnswerForm, token_of, tokens
 from quizzes.kinds.base import (
@@ -653,6 +654,14 @@ class ClozeKind(QuestionKind):
 
     def key_to_bank(self, key: Mapping[str, Any]) -> dict[str, Any]:
         return {"markup": key.get("markup", "")}
+
+    def to_portable(self, key: Mapping[str, Any]) -> portable.Body:
+        return portable.Cloze(str(key.get("markup", "")))
+
+    def from_portable(self, body: portable.Body) -> tuple[Key, list[str]] | None:
+        if not isinstance(body, portable.Cloze):
+            return None
+        return {"markup": body.markup}, []
 
     # Authoring
 

@@ -12,6 +12,7 @@ from typing import Any, TypedDict
 
 from django import forms
 
+from quizzes.exchange import portable
 from quizzes.kinds.answering import AnswerForm, token_of, tokens
 from quizzes.kinds.authoring import Column, RowsField
 from quizzes.kinds.base import (
@@ -186,6 +187,19 @@ class Matching(QuestionKind):
                 f'"pairs" must be a list of [prompt, answer] ({error!r}); "distractors" a list.'
             ) from None
         return {"pairs": make_pairs(entries)}
+
+    def to_portable(self, key: Mapping[str, Any]) -> portable.Body:
+        pairs = pairs_of(key)
+        return portable.Matches(
+            tuple((pair["prompt"], pair["answer"]) for pair in pairs if pair["prompt"]),
+            tuple(pair["answer"] for pair in pairs if not pair["prompt"]),
+        )
+
+    def from_portable(self, body: portable.Body) -> tuple[Key, list[str]] | None:
+        if not isinstance(body, portable.Matches):
+            return None
+        entries = [*body.pairs, *(("", answer) for answer in body.distractors)]
+        return {"pairs": make_pairs(entries)}, []
 
     def key_to_bank(self, key: Mapping[str, Any]) -> dict[str, Any]:
         pairs = pairs_of(key)

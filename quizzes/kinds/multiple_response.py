@@ -10,8 +10,10 @@ from typing import Any
 
 from django import forms
 
+from quizzes.exchange import portable
 from quizzes.kinds.answering import AnswerForm, token_of, tokens
-from quizzes.kinds.options import OptionsKind, options_of
+from quizzes.kinds.base import Key, KeyFormatError
+from quizzes.kinds.options import OptionsKind, make_options, options_of
 
 
 def grade_multiple_response(
@@ -90,6 +92,24 @@ class MultipleResponse(OptionsKind):
 
     def picks(self, answer: Any) -> list[str] | None:
         return None if answer is None else [str(item) for item in answer]
+
+    def from_portable(self, body: portable.Body) -> tuple[Key, list[str]] | None:
+        if not isinstance(body, portable.Choices) or body.single:
+            return None
+        right = [answer for answer in body.answers if answer.fraction > 0]
+        if not right:
+            raise KeyFormatError("no answer earns any marks.")
+        warnings = []
+        if len({round(answer.fraction, 4) for answer in right}) > 1:
+            shares = " / ".join(f"{answer.fraction:.0%}" for answer in right)
+            warnings.append(
+                f"The right answers were worth {shares}: here each earns an equal share, and "
+                "each wrong pick costs as much."
+            )
+        options = make_options(
+            [(answer.text, answer.fraction > 0, answer.feedback) for answer in body.answers]
+        )
+        return {"options": options}, warnings
 
     def right_answer(self, snapshot: Mapping[str, Any]) -> Any:
         return list(snapshot["correct"])

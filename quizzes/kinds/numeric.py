@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 
+from quizzes.exchange import portable
 from quizzes.grading import parse_number
 from quizzes.kinds.answering import TextAnswerForm
 from quizzes.kinds.base import (
@@ -124,6 +125,22 @@ class Numeric(QuestionKind):
 
     def key_to_bank(self, key: Mapping[str, Any]) -> dict[str, Any]:
         return {"value": key.get("value"), "tolerance": key.get("tolerance") or 0}
+
+    def to_portable(self, key: Mapping[str, Any]) -> portable.Body:
+        return portable.Numeric(float(key.get("value") or 0), float(key.get("tolerance") or 0))
+
+    def from_portable(self, body: portable.Body) -> tuple[Key, list[str]] | None:
+        if not isinstance(body, portable.Numeric):
+            return None
+        key = self.key_from_bank({"value": body.value, "tolerance": abs(body.tolerance)})
+        warnings = [
+            f"The further answer {value:g} ± {tolerance:g} ({fraction:.0%}) is not kept: one "
+            "value (with its tolerance) is right here."
+            for value, tolerance, fraction in body.others
+        ]
+        if body.feedback:
+            warnings.append("Feedback per answer is not kept for numeric answers.")
+        return key, warnings
 
     # Authoring
 

@@ -11,6 +11,7 @@ from typing import Any, ClassVar, TypedDict
 
 from django import forms
 
+from quizzes.exchange import portable
 from quizzes.kinds.authoring import Column, LinesField, RowsField
 from quizzes.kinds.base import (
     Key,
@@ -99,6 +100,26 @@ class OptionsKind(QuestionKind):
     def feedback_for(self, snapshot: Mapping[str, Any], answer: Any) -> list[str]:
         feedback = snapshot.get("feedback") or {}
         return [feedback[option] for option in self.picked(answer) if feedback.get(option)]
+
+    def to_portable(self, key: Mapping[str, Any]) -> portable.Body:
+        options = options_of(key)
+        right = sum(1 for option in options if option["correct"])
+        if self.correct_input == "radio" or not right:
+            shares = (1.0, 0.0)
+        else:
+            # Each right pick earns a share, each wrong pick costs as much (multiple_response).
+            shares = (1 / right, -1 / right)
+        return portable.Choices(
+            tuple(
+                portable.Answer(
+                    option["text"],
+                    shares[0] if option["correct"] else shares[1],
+                    option.get("feedback", ""),
+                )
+                for option in options
+            ),
+            single=self.correct_input == "radio",
+        )
 
     def correct_places(self, key: Mapping[str, Any]) -> list[bool] | None:
         return [bool(option["correct"]) for option in key.get("options", [])]

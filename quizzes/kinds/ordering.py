@@ -11,6 +11,7 @@ from typing import Any, TypedDict
 
 from django import forms
 
+from quizzes.exchange import portable
 from quizzes.kinds.answering import AnswerForm, token_of, tokens
 from quizzes.kinds.authoring import Column, LinesField, RowsField
 from quizzes.kinds.base import (
@@ -183,6 +184,14 @@ class Ordering(QuestionKind):
 
     def key_to_bank(self, key: Mapping[str, Any]) -> dict[str, Any]:
         return {"items": [item["text"] for item in items_of(key)]}
+
+    def to_portable(self, key: Mapping[str, Any]) -> portable.Body:
+        return portable.Order(tuple(item["text"] for item in items_of(key)))
+
+    def from_portable(self, body: portable.Body) -> tuple[Key, list[str]] | None:
+        if not isinstance(body, portable.Order):
+            return None
+        return {"items": make_items(list(body.items))}, []
 
     # Authoring
 

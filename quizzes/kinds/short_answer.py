@@ -10,10 +10,19 @@ from typing import Any
 
 from django import forms
 
+from quizzes.exchange import portable
 from quizzes.grading import normalise_text
 from quizzes.kinds.answering import TextAnswerForm
 from quizzes.kinds.authoring import LinesField
-from quizzes.kinds.base import Key, KeyFormatError, KeySummary, QuestionKind, Snapshot, typed_picks
+from quizzes.kinds.base import (
+    FULL,
+    Key,
+    KeyFormatError,
+    KeySummary,
+    QuestionKind,
+    Snapshot,
+    typed_picks,
+)
 
 WRONG_WORDS = ["Moscow", "Berlin", "I don't know", "Paris", "1926", "unsure"]
 
@@ -95,6 +104,34 @@ class ShortAnswer(QuestionKind):
 
     def key_to_bank(self, key: Mapping[str, Any]) -> dict[str, Any]:
         return {"answers": list(key.get("answers", []))}
+
+    def to_portable(self, key: Mapping[str, Any]) -> portable.Body:
+        return portable.ShortAnswers(
+            tuple(portable.Answer(answer, 1.0) for answer in key.get("answers", []))
+        )
+
+    def from_portable(self, body: portable.Body) -> tuple[Key, list[str]] | None:
+        if not isinstance(body, portable.ShortAnswers):
+            return None
+        accepted, warnings = [], []
+        for answer in body.answers:
+            if "*" in answer.text:
+                warnings.append(
+                    f"“{answer.text}” is a pattern (*): not kept, since answers here are "
+                    "compared as text (case, spaces and punctuation aside)."
+                )
+            elif answer.fraction < FULL:
+                warnings.append(
+                    f"“{answer.text}” was worth {answer.fraction:.0%} of the marks: not kept "
+                    "(an accepted answer here earns all of them)."
+                )
+            else:
+                accepted.append(answer.text)
+        if not accepted:
+            raise KeyFormatError("no answer is fully right.")
+        if any(answer.feedback for answer in body.answers):
+            warnings.append("Feedback per answer is not kept for short answers.")
+        return {"answers": accepted}, warnings
 
     # Authoring
 

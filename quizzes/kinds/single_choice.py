@@ -7,8 +7,15 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
+from quizzes.exchange import portable
 from quizzes.kinds.answering import ChoiceAnswerForm
-from quizzes.kinds.options import CorrectAndDistractorsDraft, OptionsKind, options_of
+from quizzes.kinds.base import FULL, Key, KeyFormatError
+from quizzes.kinds.options import (
+    CorrectAndDistractorsDraft,
+    OptionsKind,
+    make_options,
+    options_of,
+)
 
 
 def grade_single_choice(*, correct: str, given: str | None) -> float:
@@ -46,6 +53,25 @@ class SingleChoice(CorrectAndDistractorsDraft, OptionsKind):
         if not options:
             return None
         return sum(1 for option in options if option["correct"]) / len(options)
+
+    def from_portable(self, body: portable.Body) -> tuple[Key, list[str]] | None:
+        if not isinstance(body, portable.Choices) or not body.single:
+            return None
+        right = [answer for answer in body.answers if answer.fraction >= FULL]
+        if len(right) != 1:
+            raise KeyFormatError(
+                f"{len(right)} answers are fully right; a single-choice question has one."
+            )
+        warnings = [
+            f"“{answer.text}” was worth {answer.fraction:.0%} of the marks; here only the "
+            "right answer earns any."
+            for answer in body.answers
+            if answer not in right and answer.fraction != 0
+        ]
+        options = make_options(
+            [(answer.text, answer in right, answer.feedback) for answer in body.answers]
+        )
+        return {"options": options}, warnings
 
     def right_answer(self, snapshot: Mapping[str, Any]) -> Any:
         return snapshot["correct"][0] if snapshot["correct"] else None

@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 
+from quizzes.exchange import portable
 from quizzes.kinds.answering import ChoiceAnswerForm
 from quizzes.kinds.base import Key, KeyFormatError, KeySummary, QuestionKind, Snapshot
 
@@ -86,6 +87,19 @@ class TrueFalse(QuestionKind):
 
     def key_to_bank(self, key: Mapping[str, Any]) -> dict[str, Any]:
         return {"answer": key.get("answer")}
+
+    def to_portable(self, key: Mapping[str, Any]) -> portable.Body:
+        return portable.TrueFalse(bool(key.get("answer")))
+
+    def from_portable(self, body: portable.Body) -> tuple[Key, list[str]] | None:
+        if not isinstance(body, portable.TrueFalse):
+            return None
+        warnings = []
+        if body.feedback_if_wrong or body.feedback_if_right:
+            warnings.append(
+                "The feedback for a right or wrong answer is not kept: put it in the explanation."
+            )
+        return {"answer": body.answer}, warnings
 
     # Authoring
 
