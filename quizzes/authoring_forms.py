@@ -8,7 +8,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.text import slugify
 
-from quizzes import drafting, kinds, passages, review_options
+from quizzes import drafting, exchange, kinds, passages, review_options
 from quizzes.models import Course, Question, QuestionDraft, Quiz, RandomDraw, SourceText, Tag
 from quizzes.models.review_fields import store_options
 from quizzes.question_generator import boilerplate_blocks
@@ -296,6 +296,8 @@ class QuestionForm(forms.ModelForm):
             )
             if span:
                 self.instance.excerpt_start, self.instance.excerpt_end = span
+                # Saved by a teacher who saw it: an imported question's excerpt is confirmed.
+                self.instance.excerpt_to_confirm = False
         if not any(name in self.errors for name in self.key_field_names):
             self.instance.key = self.kind.key_from_form(cleaned, self.old_key)
             self.key_problems = self.kind.key_problems(self.instance.key)
@@ -706,3 +708,85 @@ class SlotOrderForm(forms.Form):
                 "The quiz changed while you were ordering it: reload the page and try again."
             )
         return order
+
+
+# Question banks from and to other tools (quizzes/exchange/)
+
+BANK_MAX_BYTES = 10 * 1024 * 1024
+
+
+class BankUploadForm(forms.Form):
+    """A bank file to import onto one of the course's texts, in a format named or guessed."""
+
+    source_text = forms.ModelChoiceField(
+        queryset=SourceText.objects.none(),
+        label="Onto the text",
+        empty_label=None,
+        help_text="Each question gets its passage in this text (the sentence that matches it "
+        "best, for you to confirm, unless it came from here).",
+    )
+    format = forms.ChoiceField(
+        required=False, help_text="Empty: from the file's name (.gift.txt, .xml, .csv, .xlsx)."
+    )
+    file = forms.FileField(label="The file")
+
+    def __init__(self, *args: Any, course: Course, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["source_text"].queryset = SourceText.objects.filter(course=course).only(
+            "pk", "title", "slug", "course_id"
+        )
+        self.fields["format"].choices = [
+            ("", "From the file's name"),
+            *((name, item.label) for name, item in exchange.FORMATS.items()),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        upload = cleaned.get("file")
+        if upload is None:
+            return cleaned
+        if upload.size > BANK_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.0f} MB: at most "
+                f"{BANK_MAX_BYTES // 1024 // 1024} MB can be imported at once."
+            )
+        name = cleaned.get("format") or exchange.format_for(upload.name)
+        if name is None:
+            raise forms.ValidationError(
+                "Choose the file's format: its name does not say (.gift.txt, .aiken.txt, .xml, "
+                ".csv, .xlsx)."
+            )
+        cleaned["format"] = name
+        return cleaned
+
+
+class BankExportForm(forms.Form):
+    """Which questions of the course to export, in which format."""
+
+    format = forms.ChoiceField(initial="moodlexml")
+    quiz = forms.ModelChoiceField(queryset=Quiz.objects.none(), required=False, empty_label="Any")
+    source_text = forms.ModelChoiceField(
+        queryset=SourceText.objects.none(), required=False, empty_label="Any", label="Text"
+    )
+    tag = forms.ModelChoiceField(queryset=Tag.objects.none(), required=False, empty_label="Any")
+
+    def __init__(self, *args: Any, course: Course, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["format"].choices = [
+            (name, item.label) for name, item in exchange.FORMATS.items()
+        ]
+        self.fields["quiz"].queryset = Quiz.objects.filter(course=course)
+        self.fields["source_text"].queryset = SourceText.objects.filter(course=course).only(
+            "pk", "title", "slug", "course_id"
+        )
+        self.fields["tag"].queryset = Tag.objects.filter(course=course)
+
+    def questions(self, course: Course):
+        questions = Question.objects.filter(source_text__course=course)
+        if self.cleaned_data.get("quiz"):
+            questions = questions.filter(quiz_slots__quiz=self.cleaned_data["quiz"])
+        if self.cleaned_data.get("source_text"):
+            questions = questions.filter(source_text=self.cleaned_data["source_text"])
+        if self.cleaned_data.get("tag"):
+            questions = questions.filter(tags=self.cleaned_data["tag"])
+        return questions

@@ -1,5 +1,7 @@
-"""Working with a source text by character offsets: paragraphs and excerpts. No database."""
+"""Working with a source text by character offsets: paragraphs, sentences and excerpts. No
+database."""
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -82,3 +84,56 @@ def excerpt_in_context(body: str, start: int, end: int) -> ExcerptInContext | No
                 after=body[stop : paragraph.end],
             )
     return None
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9À-Ý])")
+WORD = re.compile(r"\w+")
+
+
+def sentences(body: str) -> list[tuple[int, int]]:
+    """Each sentence of each paragraph as (start, end) offsets, without surrounding space."""
+    found = []
+    for paragraph in paragraphs(body):
+        text = body[paragraph.start : paragraph.end]
+        start = 0
+        for boundary in [*SENTENCE_END.finditer(text), None]:
+            end = boundary.start() if boundary else len(text)
+            piece = text[start:end]
+            lead = len(piece) - len(piece.lstrip())
+            if piece.strip():
+                found.append(
+                    (paragraph.start + start + lead, paragraph.start + start + len(piece.rstrip()))
+                )
+            if boundary:
+                start = boundary.end()
+    return found
+
+
+def best_sentence(body: str, query: str) -> tuple[int, int, float] | None:
+    """The sentence of the text that best matches the query (a question with its answers), by
+    TF-IDF over the text's sentences: (start, end, score from 0 to 1). None if no word is shared.
+    """
+    spans = sentences(body)
+    bags = [set(WORD.findall(body[start:end].casefold())) for start, end in spans]
+    if not bags:
+        return None
+    documents = len(bags)
+    frequency: dict[str, int] = {}
+    for bag in bags:
+        for word in bag:
+            frequency[word] = frequency.get(word, 0) + 1
+    wanted = set(WORD.findall(query.casefold()))
+
+    def weight(word: str) -> float:
+        return math.log((1 + documents) / (1 + frequency.get(word, 0))) + 1
+
+    total = sum(weight(word) for word in wanted) or 1.0
+    scored = [
+        (sum(weight(word) for word in wanted & bag) / total, -index)
+        for index, bag in enumerate(bags)
+    ]
+    score, negative_index = max(scored)
+    if score <= 0:
+        return None
+    start, end = spans[-negative_index]
+    return start, end, round(score, 3)

@@ -19,6 +19,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from quizzes import grading, kinds, passages, sql, statistics
+from quizzes.exchange import spreadsheet
 from quizzes.models import (
     Attempt,
     Course,
@@ -605,13 +606,14 @@ def answer_text(snapshot: dict, answer) -> str:
 
 
 def _csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
-    """CSV text in chunks, starting with a BOM so spreadsheets read it as UTF-8."""
+    """CSV text in chunks, starting with a BOM so spreadsheets read it as UTF-8; no cell runs as a
+    formula (a student's answer "=HYPERLINK(...)" stays text)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
-    writer.writerow(header)
+    writer.writerow([spreadsheet.cell(value) for value in header])
     for number, row in enumerate(rows, start=1):
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow([spreadsheet.cell(value) for value in row])
         if number % 500 == 0:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -1,6 +1,15 @@
 from django.urls import path, register_converter
 
-from quizzes.views import accounts, authoring, builder, courses, instructor, questions, student
+from quizzes.views import (
+    accounts,
+    authoring,
+    builder,
+    courses,
+    exchange,
+    instructor,
+    questions,
+    student,
+)
 
 app_name = "quizzes"
 
@@ -62,6 +71,18 @@ course_urlpatterns = [
         "teach/courses/<slug:code>/grades.csv", instructor.course_grades_csv, name="course_grades"
     ),
     path("teach/courses/<slug:code>/give/", courses.give_quiz, name="give_quiz"),
+    path("teach/courses/<slug:code>/questions/import/", exchange.bank_import, name="bank_import"),
+    path(
+        "teach/courses/<slug:code>/questions/import/<id:pk>/",
+        exchange.bank_import_preview,
+        name="bank_import_preview",
+    ),
+    path(
+        "teach/courses/<slug:code>/questions/excerpts/",
+        exchange.excerpts_to_confirm,
+        name="excerpts_to_confirm",
+    ),
+    path("teach/courses/<slug:code>/questions/export/", exchange.bank_export, name="bank_export"),
     path(
         "teach/courses/<slug:code>/students/<id:pk>/",
         instructor.student_attempts,

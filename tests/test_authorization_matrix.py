@@ -327,6 +327,24 @@ MATRIX: dict[str, list[Case]] = {
         Case("form", "GET", url("quizzes:roster_import", code_a), A_TEACHER_PAGE),
         Case("empty form", "POST", url("quizzes:roster_import", code_a), A_TEACHER_POST),
     ],
+    # Question banks from and to other tools: teachers import, staff export.
+    "quizzes:bank_import": [
+        Case("form", "GET", url("quizzes:bank_import", code_a), A_TEACHER_PAGE),
+        Case("empty form", "POST", url("quizzes:bank_import", code_a), A_TEACHER_POST),
+    ],
+    "quizzes:bank_import_preview": [
+        # Uploads are the uploader's: a number nobody uploaded is the same 404 as another's.
+        Case(
+            "nobody's", "GET", url("quizzes:bank_import_preview", code_a, one), A_TEACHER_MISMATCH
+        ),
+    ],
+    "quizzes:excerpts_to_confirm": [
+        Case("list", "GET", url("quizzes:excerpts_to_confirm", code_a), A_TEACHER_PAGE),
+        Case("confirm all", "POST", url("quizzes:excerpts_to_confirm", code_a), A_TEACHER_POST),
+    ],
+    "quizzes:bank_export": [
+        Case("form", "GET", url("quizzes:bank_export", code_a), A_STAFF_PAGE),
+    ],
     "quizzes:member_action": [
         Case(
             "empty form",

@@ -44,3 +44,23 @@ def test_excerpt_in_context_splits_its_paragraph():
 def test_excerpt_in_context_outside_the_text_is_none():
     assert passages.excerpt_in_context(BODY, 5, 500) is None
     assert passages.excerpt_in_context(BODY, 3, 3) is None
+
+
+def test_sentences_by_offsets_within_paragraphs():
+    body = "The treaty was signed. It opened trade!\n\nLipetsk had a school (1925). “Kazan” too?"
+    spans = passages.sentences(body)
+    assert [body[start:end] for start, end in spans] == [
+        "The treaty was signed.",
+        "It opened trade!",
+        "Lipetsk had a school (1925).",
+        "“Kazan” too?",
+    ]
+
+
+def test_the_best_sentence_weighs_rare_words_most():
+    body = "The school was in the town. The school at Lipetsk trained pilots. The town was small."
+    start, end, score = passages.best_sentence(body, "Which school trained pilots?")
+    assert body[start:end] == "The school at Lipetsk trained pilots."
+    assert 0 < score <= 1
+    assert passages.best_sentence(body, "Nothing common there") is None
+    assert passages.best_sentence("", "school") is None

@@ -309,3 +309,16 @@ def test_the_bank_query_count_does_not_grow_with_the_questions(
     # texts and tags, the count, the page of questions and their tags.
     with django_assert_num_queries(10):
         teacher.get(reverse("quizzes:question_bank"))
+
+
+def test_saving_an_imported_question_confirms_its_excerpt(teacher):
+    question = SingleChoiceQuestionFactory(status="draft")
+    Question.objects.filter(pk=question.pk).update(excerpt_to_confirm=True)
+    edit = reverse("quizzes:question_edit", args=[question.pk])
+    assert "data-excerpt-to-confirm" in teacher.get(edit).text
+    rows = [{"id": option["id"], "text": option["text"]} for option in question.key["options"]]
+    data = post_data(question.source_text, **rows_data("options", rows, correct=0))
+    assert teacher.post(edit, data).status_code == 302
+    question.refresh_from_db()
+    assert not question.excerpt_to_confirm
+    assert "data-excerpt-to-confirm" not in teacher.get(edit).text

@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes import reports
+from quizzes.exchange import spreadsheet
 from quizzes.models import Attempt, Response
 from quizzes.starting import start_attempt
+from tests.factories import QuizFactory, QuizQuestionFactory, ShortAnswerQuestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +209,42 @@ def test_answer_text_for_every_kind():
     assert reports.answer_text(matching, {"5": "5"}) == "gas → Volsk"
     assert reports.answer_text({"kind": "numeric"}, "1925") == "1925"
     assert reports.answer_text({"kind": "short_answer"}, None) == ""
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        '=HYPERLINK("http://example.invalid","click")',
+        "=cmd|' /C calc'!A0",
+        "+1+1",
+        "-2+3",
+        "@SUM(A1)",
+    ],
+)
+def test_a_students_formula_reaches_the_spreadsheet_as_text(client, instructor, student, typed):
+    quiz = QuizFactory(feedback="deferred")
+    QuizQuestionFactory(
+        quiz=quiz, question=ShortAnswerQuestionFactory(source_text=quiz.source_text)
+    )
+    attempt = start_attempt(quiz=quiz, student=student)
+    attempt.responses.get().save_answer(typed)
+    attempt.finish()
+    client.force_login(instructor)
+    (row,) = _download(client, quiz, "responses")
+    assert row["answer"] == "'" + typed
+    assert Decimal(row["marks"]) == 0  # numbers stay numbers
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        (None, ""),
+        ("Kazan", "Kazan"),
+        ("=1+1", "'=1+1"),
+        ("\tx", "'\tx"),
+        (-3, -3),
+        (Decimal("-0.5"), Decimal("-0.5")),
+    ],
+)
+def test_spreadsheet_cells(value, cell):
+    assert spreadsheet.cell(value) == cell

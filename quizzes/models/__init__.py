@@ -20,6 +20,7 @@ from quizzes.models.courses import (
     StudentOverride,
 )
 from quizzes.models.drafts import DraftDecision, QuestionDraft, RestoredBlock
+from quizzes.models.imports import QuestionImport
 from quizzes.models.marking import MarkingEvent, MarkingRefused, comment_on_attempt, mark_response
 from quizzes.models.questions import Question
 from quizzes.models.quizzes import Quiz, QuizQuestion, RandomDraw
@@ -40,6 +41,7 @@ __all__ = [
     "Membership",
     "Question",
     "QuestionDraft",
+    "QuestionImport",
     "Quiz",
     "QuizQuestion",
     "RandomDraw",

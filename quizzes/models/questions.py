@@ -47,6 +47,9 @@ class Question(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="questions")
     excerpt_start = models.PositiveIntegerField()
     excerpt_end = models.PositiveIntegerField()
+    # Imported from another tool: the excerpt is the sentence that matched best, for a teacher
+    # to confirm (or choose another) before the question is published.
+    excerpt_to_confirm = models.BooleanField(default=False)
     # The answer key in the shape its kind defines (quizzes/kinds/<kind>.py).
     key = models.JSONField(default=dict, blank=True)
     bank_key = models.SlugField(

@@ -92,7 +92,7 @@ def course_cards(request: HttpRequest) -> list[CourseCard]:
     ]
 
 
-def _taught_course(request: HttpRequest, code: str) -> Course:
+def taught_course(request: HttpRequest, code: str) -> Course:
     """A course the user teaches (404 if they are not on its staff, 403 if only an assistant)."""
     course = staffed_course(request, code)
     require_teacher(request.user, course)
@@ -163,7 +163,7 @@ def course_home(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @teaching_required
 def course_settings(request: HttpRequest, code: str) -> HttpResponse:
-    course = _taught_course(request, code)
+    course = taught_course(request, code)
     form = CourseForm(request.POST or None, instance=course)
     if request.method == "POST" and form.is_valid():
         course = form.save()
@@ -181,7 +181,7 @@ def course_settings(request: HttpRequest, code: str) -> HttpResponse:
 @teaching_required
 def course_join_code(request: HttpRequest, code: str) -> HttpResponse:
     """Rotate the join code (the old one stops working), or stop or allow joining with it."""
-    course = _taught_course(request, code)
+    course = taught_course(request, code)
     form = JoinCodeForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose what to do with the code.")
@@ -252,7 +252,7 @@ def roster(request: HttpRequest, code: str) -> HttpResponse:
 def member_action(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """Remove a member, put them back, or give a student a new set-up code (for a forgotten
     password: the sheet is shown once, to print or read out)."""
-    course = _taught_course(request, code)
+    course = taught_course(request, code)
     member = get_object_or_404(
         Membership.objects.filter(course=course).select_related("user"), pk=pk
     )
@@ -288,7 +288,7 @@ def member_action(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def roster_import(request: HttpRequest, code: str) -> HttpResponse:
     """A class list in two steps: upload it and read the preview (every problem by line,
     nothing changed), then confirm, which creates the accounts and prints their set-up codes."""
-    course = _taught_course(request, code)
+    course = taught_course(request, code)
     upload = RosterUploadForm()
     plan = confirm = None
     status = 200
@@ -332,7 +332,7 @@ def roster_import(request: HttpRequest, code: str) -> HttpResponse:
 @teaching_required
 def give_quiz(request: HttpRequest, code: str) -> HttpResponse:
     """Give a quiz of another course the user teaches to this course too."""
-    course = _taught_course(request, code)
+    course = taught_course(request, code)
     form = GiveQuizForm(request.POST, course=course, user=request.user)
     if not form.is_valid():
         messages.error(request, "Choose a quiz of another course you teach.")
@@ -347,7 +347,7 @@ def give_quiz(request: HttpRequest, code: str) -> HttpResponse:
 @teaching_required
 def assignment(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     """The course's own dates, time limit and attempts for the quiz, and students' overrides."""
-    course = _taught_course(request, code)
+    course = taught_course(request, code)
     quiz = quiz_in(course, slug)
     # Made when first saved, never by reading the page (a quiz of the course not yet given to it).
     given = Assignment.objects.filter(quiz=quiz, course=course).first() or Assignment(
@@ -390,7 +390,7 @@ def assignment(request: HttpRequest, code: str, slug: str) -> HttpResponse:
 @require_POST
 @teaching_required
 def override_delete(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
-    course = _taught_course(request, code)
+    course = taught_course(request, code)
     quiz = quiz_in(course, slug)
     override = get_object_or_404(
         StudentOverride.objects.filter(assignment__course=course, assignment__quiz=quiz), pk=pk
@@ -404,7 +404,7 @@ def override_delete(request: HttpRequest, code: str, slug: str, pk: int) -> Http
 @teaching_required
 def unassign(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     """Take a quiz back from the course, while nobody has attempted it there."""
-    course = _taught_course(request, code)
+    course = taught_course(request, code)
     quiz = quiz_in(course, slug)
     if Attempt.objects.filter(quiz=quiz, course=course).exists():
         messages.error(
