@@ -584,3 +584,11 @@ def test_moodle_xml_round_trip_keeps_any_text(prompt, name, right, wrong, explan
         [tag],
     )
     assert back.body == question.body
+
+
+def test_a_weight_moodle_does_not_offer_is_said_with_the_nearest():
+    reading = gift.read("// first\n\n::W::Which?{~%-15%a ~%50%b ~%50%c ~%33.33333%d}")
+    assert [str(p) for p in reading.warnings] == [
+        "line 3: An answer weight of -15% is not one of Moodle's; nearest is -14.29% (kept as "
+        "written here)."
+    ]

@@ -43,6 +43,30 @@ _SHOW = {hidden: char for char, hidden in _HIDE.items()}
 FORMATS = ("html", "moodle", "plain", "markdown")
 TRUE_WORDS = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 MISSING_WORD = "_____"
+# The grades an answer may be worth in Moodle (its question editor's list), in per cent.
+MOODLE_WEIGHTS = (
+    100,
+    90,
+    83.33333,
+    80,
+    75,
+    70,
+    66.66667,
+    60,
+    50,
+    40,
+    33.33333,
+    30,
+    25,
+    20,
+    16.66667,
+    14.28571,
+    12.5,
+    11.11111,
+    10,
+    5,
+    0,
+)
 
 
 def hide_escapes(text: str) -> str:
@@ -259,6 +283,16 @@ def take_weight(body: str, line: int, reading: Reading) -> tuple[float | None, s
             line, f"A weight of {percent:g}% is outside -100% to 100%; taken as 0%.", "warning"
         )
         percent = 0.0
+    nearest = min(MOODLE_WEIGHTS, key=lambda weight: abs(weight - abs(percent)))
+    if abs(nearest - abs(percent)) > 0.01:
+        signed = -nearest if percent < 0 else nearest
+        reading.problem(
+            line,
+            f"An answer weight of {percent:g}% is not one of Moodle's; nearest is "
+            f"{f'{signed:.2f}'.rstrip('0').rstrip('.')}% "
+            "(kept as written here).",
+            "warning",
+        )
     return percent / 100, body[found.end() :]
 
 
