@@ -141,15 +141,28 @@ def store_drafts(*, text: SourceText, drafts: list[Draft]) -> list[QuestionDraft
 
 
 def rederive(text: SourceText) -> list[QuestionDraft]:
-    """Run the generator again on a stored text and store what is new."""
+    """Run the generator again on a stored text and store what is new. The generator runs
+    before the transaction that stores its drafts: on a long text it takes seconds, and on
+    SQLite a transaction that writes holds the database's one write lock (students' saves)."""
     return store_drafts(text=text, drafts=derive_for_text(text))
 
 
-@transaction.atomic
 def restore_block(*, text: SourceText, start: int, end: int) -> list[QuestionDraft]:
-    """Read one boilerplate line after all, and store the drafts that now appear."""
-    RestoredBlock.objects.get_or_create(source_text=text, start=start, end=end)
-    return rederive(text)
+    """Read one boilerplate line after all, and store the drafts that now appear (derived
+    first, outside the transaction, as rederive)."""
+    drafts = derive(text.body, restore=[*restored_spans(text), (start, end)])
+    with transaction.atomic():
+        RestoredBlock.objects.get_or_create(source_text=text, start=start, end=end)
+        return store_drafts(text=text, drafts=drafts)
+
+
+def add_text(form) -> tuple[SourceText, list[QuestionDraft]]:
+    """Save a new text from its (valid) form with the generator's drafts: derived first, then
+    the text and its drafts stored in one short transaction."""
+    drafts = derive(form.instance.body, restore=[])
+    with transaction.atomic():
+        text = form.save()
+        return text, store_drafts(text=text, drafts=drafts)
 
 
 # Editing

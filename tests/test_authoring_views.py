@@ -11,7 +11,13 @@ from django.urls import reverse
 from quizzes import drafting
 from quizzes.models import DraftDecision, Question, QuestionDraft, RestoredBlock, SourceText
 from quizzes.question_generator import boilerplate_blocks
-from tests.factories import QuestionDraftFactory, SourceTextFactory, default_course, options_of
+from tests.factories import (
+    InstructorFactory,
+    QuestionDraftFactory,
+    SourceTextFactory,
+    default_course,
+    options_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -402,3 +408,25 @@ def test_rerun_after_review_adds_nothing(teacher, hanse):
 
     # The restored navigation line is not prose, so it yields nothing new either.
     assert (QuestionDraft.objects.count(), Question.objects.count()) == (drafts, questions)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deriving_holds_no_transaction_while_it_runs(client, monkeypatch):
+    """On SQLite a transaction that writes holds the one write lock: a 1.9 MB text derived
+    inside one stalled every student's save for about 15 s. The generator runs outside any."""
+    seen = []
+    real = drafting.derive
+
+    def watched(body, **kwargs):
+        seen.append(connection.in_atomic_block)
+        return real(body, **kwargs)
+
+    monkeypatch.setattr(drafting, "derive", watched)
+    client.force_login(InstructorFactory())
+    body = (DATA / "rapallo.txt").read_text()
+    client.post(url("add_text"), {"course": default_course().pk, "title": "T", "body": body})
+    text = SourceText.objects.get()
+    assert text.drafts.exists()
+    start, end = boilerplate_blocks(text.body)[0]
+    client.post(url("restore_block", text.slug), {"start": start, "end": end})
+    assert seen == [False, False]

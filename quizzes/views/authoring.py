@@ -6,7 +6,6 @@ from itertools import pairwise
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -122,9 +121,7 @@ def add_text(request: HttpRequest) -> HttpResponse:
         initial={"course": chosen},
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            text = form.save()
-            stored = drafting.rederive(text)
+        text, stored = drafting.add_text(form)
         messages.success(
             request, f"“{text.title}” added: {len(stored)} draft question(s) to review."
         )
