@@ -109,31 +109,37 @@ def sentences(body: str) -> list[tuple[int, int]]:
     return found
 
 
+class SentenceMatcher:
+    """The sentences of a text, ready to find the one that best matches a query (a question
+    with its answers) by TF-IDF: built once per text, asked once per question."""
+
+    def __init__(self, body: str):
+        self.spans = sentences(body)
+        self.bags = [set(WORD.findall(body[start:end].casefold())) for start, end in self.spans]
+        self.frequency: dict[str, int] = {}
+        for bag in self.bags:
+            for word in bag:
+                self.frequency[word] = self.frequency.get(word, 0) + 1
+
+    def weight(self, word: str) -> float:
+        return math.log((1 + len(self.bags)) / (1 + self.frequency.get(word, 0))) + 1
+
+    def best(self, query: str) -> tuple[int, int, float] | None:
+        """(start, end, score from 0 to 1) of the best sentence; None if no word is shared."""
+        wanted = {word for word in set(WORD.findall(query.casefold())) if word in self.frequency}
+        if not wanted:
+            return None
+        total = sum(self.weight(word) for word in set(WORD.findall(query.casefold())))
+        best_score, best_index = 0.0, -1
+        for index, bag in enumerate(self.bags):
+            score = sum(self.weight(word) for word in wanted & bag) / total
+            if score > best_score:
+                best_score, best_index = score, index
+        start, end = self.spans[best_index]
+        return start, end, round(best_score, 3)
+
+
 def best_sentence(body: str, query: str) -> tuple[int, int, float] | None:
-    """The sentence of the text that best matches the query (a question with its answers), by
-    TF-IDF over the text's sentences: (start, end, score from 0 to 1). None if no word is shared.
-    """
-    spans = sentences(body)
-    bags = [set(WORD.findall(body[start:end].casefold())) for start, end in spans]
-    if not bags:
-        return None
-    documents = len(bags)
-    frequency: dict[str, int] = {}
-    for bag in bags:
-        for word in bag:
-            frequency[word] = frequency.get(word, 0) + 1
-    wanted = set(WORD.findall(query.casefold()))
-
-    def weight(word: str) -> float:
-        return math.log((1 + documents) / (1 + frequency.get(word, 0))) + 1
-
-    total = sum(weight(word) for word in wanted) or 1.0
-    scored = [
-        (sum(weight(word) for word in wanted & bag) / total, -index)
-        for index, bag in enumerate(bags)
-    ]
-    score, negative_index = max(scored)
-    if score <= 0:
-        return None
-    start, end = spans[-negative_index]
-    return start, end, round(score, 3)
+    """The sentence of the text that best matches the query: (start, end, score from 0 to 1),
+    or None if no word is shared (SentenceMatcher, for one question)."""
+    return SentenceMatcher(body).best(query)

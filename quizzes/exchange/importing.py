@@ -82,6 +82,7 @@ class Plan:
 def plan_import(reading: Reading, text: SourceText) -> Plan:
     """What importing these questions onto the text would store; nothing is written."""
     body = text.body
+    matcher = passages.SentenceMatcher(body)
     existing = list(Question.objects.filter(source_text=text).order_by("pk"))
     by_bank_key = {question.bank_key: question for question in existing if question.bank_key}
     items = []
@@ -93,7 +94,7 @@ def plan_import(reading: Reading, text: SourceText) -> Plan:
         except kinds.KeyFormatError as error:
             item.error = str(error)
             continue
-        item.excerpt, item.excerpt_exact, item.match_score = excerpt_for(question, text)
+        item.excerpt, item.excerpt_exact, item.match_score = excerpt_for(question, text, matcher)
         if item.excerpt is None:
             item.error = "it shares no word with the text: add the text it comes from first."
             continue
@@ -124,7 +125,7 @@ def passage_digest(excerpt: str) -> str:
 
 
 def excerpt_for(
-    question: PortableQuestion, text: SourceText
+    question: PortableQuestion, text: SourceText, matcher: passages.SentenceMatcher
 ) -> tuple[tuple[int, int] | None, bool, float]:
     """The question's passage in the text, whether it is exact, and how well it matches: exact
     from its passage tag when the text has those words there, else the best-matching sentence
@@ -136,7 +137,7 @@ def excerpt_for(
             if start < end and passage_digest(text.body[start:end]) == found["digest"]:
                 return (start, end), True, 1.0
     answers = " ".join(_words(question.body))
-    match = passages.best_sentence(text.body, f"{question.prompt} {question.explanation} {answers}")
+    match = matcher.best(f"{question.prompt} {question.explanation} {answers}")
     if match is None:
         return None, False, 0.0
     return (match[0], match[1]), False, match[2]
