@@ -10,7 +10,7 @@ an attempt checks inside the transaction that holds the student's row lock (quiz
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -40,14 +40,15 @@ def _locking(student, moment: datetime, *, besides: int | None = None):
 
 
 def secure_attempt_sharing(
-    student, question_ids: Iterable[int], moment: datetime, *, besides_quiz: int
+    student, question_ids: Iterable[int] | QuerySet, moment: datetime, *, besides_quiz: int
 ) -> Attempt | None:
-    """The student's secure attempt in progress at another quiz that has one of these questions,
-    if any: one query. Starting an attempt with these questions must then be refused."""
+    """The student's secure attempt in progress at another quiz that has one of these questions
+    (ids, or a subquery of them), if any: one query. Starting an attempt with these questions
+    must then be refused."""
     found = (
         Response.objects.filter(
             attempt__in=_locking(student, moment).filter(quiz__is_secure=True),
-            question_id__in=list(question_ids),
+            question_id__in=question_ids,
         )
         .exclude(attempt__quiz_id=besides_quiz)
         .select_related("attempt__quiz")

@@ -106,7 +106,7 @@ def start_attempt(
             _check_allowed(quiz, course, schedule, moment, in_course)
             # Under the same lock, so a test started in another tab at this moment is seen.
             blocking = exam_lock.secure_attempt_sharing(
-                student, (question.pk for question, _ in slots), moment, besides_quiz=quiz.pk
+                student, [question.pk for question, _ in slots], moment, besides_quiz=quiz.pk
             )
             if blocking is not None:
                 raise AttemptNotAllowed(exam_lock.refusal_message(blocking))

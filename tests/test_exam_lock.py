@@ -183,3 +183,13 @@ def test_starting_the_bank_says_why_it_was_refused(client, student):
     response = client.post(reverse("quizzes:start_quiz", args=[bank.slug]))
     (message,) = [str(m) for m in get_messages(response.wsgi_request)]
     assert re.search(r"Until you submit it, quizzes that share its questions", message)
+
+
+def test_the_bank_page_says_it_is_locked_before_the_button_is_pressed(client, student):
+    test, bank = make_test_and_bank()
+    client.force_login(student)
+    assert "Start the quiz" in client.get(bank.get_absolute_url()).text
+    client.post(reverse("quizzes:start_quiz", args=[test.slug]))
+    page = client.get(bank.get_absolute_url()).text
+    assert "Until you submit it, quizzes that share its questions cannot be started" in page
+    assert "Start the quiz" not in page

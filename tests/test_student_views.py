@@ -349,9 +349,9 @@ def test_quiz_page_query_count_does_not_grow_with_attempts(
     client.force_login(student)
 
     # session, user, quiz, its assignments, the user's memberships of their courses, the user's
-    # override, overdue attempts, the user's attempts (no permission lookups for a student, who
-    # is not staff)
-    with django_assert_num_queries(8):
+    # override, overdue attempts, the user's attempts, a test in progress sharing its questions
+    # (no permission lookups for a student, who is not staff)
+    with django_assert_num_queries(9):
         response = client.get(quiz.get_absolute_url())
 
     assert response.status_code == 200

@@ -22,6 +22,7 @@ from quizzes.models import (
     AttemptNotAllowed,
     Course,
     Quiz,
+    QuizQuestion,
     Response,
     SourceText,
     changed_elsewhere,
@@ -97,6 +98,14 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
             cannot_start = "This quiz is closed."
         elif standing.attempts_left == 0:
             cannot_start = "You have used all your attempts at this quiz."
+        elif blocking := exam_lock.secure_attempt_sharing(
+            request.user,
+            QuizQuestion.objects.filter(quiz=quiz).values("question_id"),
+            now,
+            besides_quiz=quiz.pk,
+        ):
+            # Said before the button is pressed, as starting.start_attempt would refuse it.
+            cannot_start = exam_lock.refusal_message(blocking)
     if standing.in_progress is None and not quiz.question_count and not quiz.random_draws.exists():
         cannot_start = "This quiz has no questions yet."
     return render(
