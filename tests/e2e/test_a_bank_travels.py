@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
 
 from quizzes.exchange import FORMATS
 from quizzes.models import Assignment, Course, Question, Quiz, QuizQuestion, SourceText
@@ -15,6 +16,12 @@ from tests.e2e.conftest import log_in
 from tests.e2e.test_take_quiz import answer_correctly, current_question
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def expect_no_axe_violations(page: Page) -> None:
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
 
 # Of the bank's 52 questions: GIFT and Canvas have no ordering or cloze; Aiken single choice only.
 HELD = {"gift": 44, "aiken": 8, "moodlexml": 52, "qti": 44, "csv": 52, "xlsx": 52}
@@ -48,10 +55,13 @@ def test_a_bank_exported_from_one_course_is_taken_in_another(
     other.get_by_role("button", name="Preview").click()
     expect(other.get_by_role("heading", level=1)).to_contain_text(f"Preview: {path.name}")
     expect(other.locator("[data-planned]")).to_have_count(held)
+    if format_name == "aiken":
+        expect_no_axe_violations(other)  # the preview, once
     other.get_by_role("button", name=f"Import {held} questions").click()
     expect(other.locator("main")).to_contain_text(f"Imported {held} question(s)")
     if format_name == "aiken":  # no passage travels in Aiken: each is confirmed here
         expect(other.locator("[data-to-confirm]")).to_have_count(held)
+        expect_no_axe_violations(other)
         other.get_by_role("button", name=f"Confirm all {held}").click()
         expect(other.locator("main")).to_contain_text(f"Confirmed {held} excerpt(s).")
     other.context.close()
