@@ -420,6 +420,7 @@ class _Document:
             int(m.group()[:4]) for s in self.sentences for m in self._find(_DECADE, s)
         )
         self.typos = self._typos()
+        self.aliases = defined_aliases(text)
 
     def _find(self, pattern: re.Pattern, sentence: _Sentence) -> Iterable[re.Match]:
         return pattern.finditer(self.text, sentence.start, sentence.end)
@@ -694,7 +695,7 @@ def _blank(
         answer_start=start,
         answer_end=end,
         rule=rule,
-        answers=tuple(dict.fromkeys([_norm(key), *variants])),
+        answers=tuple(dict.fromkeys([_norm(key), *variants, *_also_called(doc, key)])),
         warnings=tuple(_context_warnings(doc, sentence, prompt)),
     )
 
@@ -882,6 +883,46 @@ def _matching_candidates(doc: _Document, sentence: _Sentence) -> list[_Candidate
     return candidates
 
 
+# "the League of Nations (LoN)", "Reichswehr (RW)": a name and the short form the text defines
+# for it in brackets right after it.
+_DEFINED = re.compile(
+    r"(?P<name>(?:[A-Z][\w'’-]*\s+(?:(?:of|the|and|for|de|du|von)\s+)*){0,7}[A-Z][\w'’-]*)"
+    r"\s*\(\s*(?P<short>[A-Z][A-Za-z]{1,7}|[A-Z](?:\.[A-Z])+\.?)\s*\)"
+)
+
+
+def defined_aliases(text: str) -> dict[str, str]:
+    """Names and the abbreviations the text defines for them, both ways, by folded form: an
+    abbreviation counts when its capitals are initials of the name's capitalised words."""
+    aliases: dict[str, str] = {}
+    for found in _DEFINED.finditer(text):
+        name, short = found["name"].strip(), found["short"]
+        initials = "".join(word[0] for word in name.split() if word[:1].isupper())
+        letters = "".join(char for char in short if char.isupper())
+        if len(letters) < 2 or not initials.endswith(letters):
+            continue
+        # The name is the words whose initials the abbreviation spells, from the first of them.
+        words = name.split()
+        capitals = [index for index, word in enumerate(words) if word[:1].isupper()]
+        name = " ".join(words[capitals[len(capitals) - len(letters)] :])
+        aliases.setdefault(name.casefold(), short)
+        aliases.setdefault(short.casefold(), name)
+    return aliases
+
+
+def _also_called(doc: "_Document", key: str) -> list[str]:
+    """Other forms of a key the text itself gives: its defined abbreviation (or the name an
+    abbreviation stands for), and the key without a leading "the"."""
+    forms = []
+    bare = re.sub(r"^the\s+", "", _norm(key), flags=re.IGNORECASE)
+    if bare != _norm(key):
+        forms.append(bare)
+    alias = doc.aliases.get(bare.casefold())
+    if alias:
+        forms.append(alias)
+    return forms
+
+
 def _name_variants(surface: str, kind: str | None) -> list[str]:
     """Accepted answers: without "the", "X Treaty" / "Treaty of X", a person's surname."""
     name = _norm(surface)
@@ -916,6 +957,9 @@ def _name_candidates(doc: _Document, sentence: _Sentence) -> list[_Candidate]:
         after = text[mention.end : sentence.end]
         if _COORDINATED_NAME_BEFORE.search(before) or _COORDINATED_NAME_AFTER.match(after):
             continue  # "Germany and ___" gives itself away
+        short = doc.aliases.get(_key(mention.surface).casefold())
+        if short and re.match(rf"\s*\(\s*{re.escape(short)}\s*\)", after):
+            continue  # "the _____ (NATO)" spells the name's initials
         span = (mention.start, mention.end)
         stem = _cloze(text, sentence, *span)
         if _leaks(mention.surface, stem):

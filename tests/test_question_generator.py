@@ -12,6 +12,7 @@ from quizzes.question_generator import (
     BLANK,
     Draft,
     boilerplate_blocks,
+    defined_aliases,
     derive,
     sentences,
 )
@@ -281,3 +282,31 @@ def test_every_current_draft_is_judged():
 def test_judged_set_covers_more_than_one_text_with_verdicts_and_reasons():
     assert {j["text"] for j in JUDGED} >= {"rapallo", "hanseatic", "suez", "telegraph"}
     assert all(j["verdict"] in ("usable", "fixable", "wrong") and j["reason"] for j in JUDGED)
+
+
+def test_abbreviations_the_text_defines_are_accepted_both_ways():
+    aliases = defined_aliases(
+        "The North Atlantic Treaty Organization (NATO) met in 1950. The Red Army (RKKA) did not."
+        " In 1920 the League of Nations (LoN) sat in Geneva."
+    )
+    assert aliases["north atlantic treaty organization"] == "NATO"
+    assert aliases["nato"] == "North Atlantic Treaty Organization"
+    assert aliases["league of nations"] == "LoN"
+    assert "red army" not in aliases  # RKKA does not spell its initials
+
+
+def test_a_blank_accepts_the_abbreviation_the_text_defines_and_never_shows_it():
+    text = (
+        "The countries founded the North Atlantic Treaty Organization (NATO) in Washington in"
+        " April 1949 to defend each other against any attack.\n\n"
+        "Each member of the North Atlantic Treaty Organization promised to defend the others"
+        " against any attack from outside the alliance.\n\n"
+        "Ten years later the alliance had moved its headquarters from London to Paris, and in"
+        " 1967 it moved again to Brussels in Belgium."
+    )
+    drafts = derive(text)
+    (blank,) = [d for d in drafts if d.answer == "North Atlantic Treaty Organization"]
+    assert blank.answers == ("North Atlantic Treaty Organization", "NATO")
+    assert blank.prompt.startswith("Each member of the _____ promised")
+    # Not blanked where "(NATO)" follows: the initials would give it away.
+    assert not any(d.prompt.count("_____ (NATO)") for d in drafts)
