@@ -18,6 +18,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from quizzes.passages import paragraphs
+
 # The kinds of draft proposed, by their names in quizzes/kinds/ (no multiple response).
 SINGLE_CHOICE, SHORT_ANSWER, TRUE_FALSE = "single_choice", "short_answer", "true_false"
 NUMERIC, MATCHING, ORDERING = "numeric", "matching", "ordering"
@@ -340,6 +342,45 @@ class _Sentence:
     mentions: list[_Mention] = field(default_factory=list)
 
 
+TOO_LONG = f"over {MAX_WORDS} words"
+TOO_SHORT = f"under {MIN_WORDS} words"
+OPENS_BADLY = "opening with a pronoun, a quote or a lower-case word"
+NEEDS_REWRITING = "with a link or code"
+
+
+def unusable_reason(text: str, start: int, words: list[tuple[int, int, str]]) -> str:
+    """Why a sentence cannot carry a question ("" if it can): 8-45 words, no pronoun or quote
+    opening it, no link or code."""
+    if len(words) > MAX_WORDS:
+        return TOO_LONG
+    if len(words) < MIN_WORDS:
+        return TOO_SHORT
+    first = words[0][2]
+    if first.casefold() in _PRONOUN_OPENERS or not (first[0].isupper() or first[0].isdigit()):
+        return OPENS_BADLY
+    # Quotes and Markdown links need rewriting by hand; leave them to the instructor.
+    if text[start : words[0][0]]:
+        return OPENS_BADLY
+    body = text[start : words[-1][1]]
+    if "http" in body or "](" in body or "`" in body:
+        return NEEDS_REWRITING
+    return ""
+
+
+def sentence_reasons(
+    text: str, *, restore: Iterable[tuple[int, int]] = ()
+) -> list[tuple[int, int, str]]:
+    """Every sentence the rules read, as (start, end, why it cannot carry a question or "")."""
+    restored = {tuple(span) for span in restore}
+    skipped = [span for span in boilerplate_blocks(text) if span not in restored]
+    found = []
+    for paragraph in _paragraphs(text, skipped):
+        for start, end in _split(text, *paragraph):
+            words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, start, end)]
+            found.append((start, end, unusable_reason(text, start, words)))
+    return found
+
+
 def _norm(text: str) -> str:
     """Collapse whitespace, so a name wrapped across lines reads as one line."""
     return " ".join(text.split())
@@ -426,16 +467,7 @@ class _Document:
         return pattern.finditer(self.text, sentence.start, sentence.end)
 
     def _usable(self, start: int, words: list[tuple[int, int, str]]) -> bool:
-        """A sentence a question can stand on: 8-45 words, no pronoun or quote opening it."""
-        if not MIN_WORDS <= len(words) <= MAX_WORDS:
-            return False
-        first = words[0][2]
-        if first.casefold() in _PRONOUN_OPENERS or not (first[0].isupper() or first[0].isdigit()):
-            return False
-        opening = self.text[start : words[0][0]]
-        body = self.text[start : words[-1][1]]
-        # Quotes and Markdown links need rewriting by hand; leave them to the instructor.
-        return not opening and "http" not in body and "](" not in body and "`" not in body
+        return not unusable_reason(self.text, start, words)
 
     def _is_initial(self, sentence: _Sentence, index: int) -> bool:
         """The word opens the sentence, a quotation or a clause after a colon."""
@@ -1134,3 +1166,37 @@ def derive(text: str, *, restore: Iterable[tuple[int, int]] = ()) -> list[Draft]
         drafts.append(draft)
     drafts.sort(key=lambda d: (d.source_start, d.answer_start, d.kind, d.rule))
     return drafts
+
+
+@dataclass(frozen=True)
+class Uncovered:
+    """A paragraph of the text that no draft asks about, and why, as the review page says it."""
+
+    number: int
+    opening: str
+    reason: str
+
+
+def uncovered_paragraphs(
+    text: str, draft_spans: Iterable[tuple[int, int]], *, restore: Iterable[tuple[int, int]] = ()
+) -> list[Uncovered]:
+    """The paragraphs (numbered as the site numbers them) with no draft in them, each with the
+    reason: sentences the rules cannot use (too long, too short, opening with a pronoun or a
+    quote), or nothing the rules ask about in the sentences they can. Lines skipped as page
+    clutter are left out: the page greys them, with a button to read them after all."""
+    spans = list(draft_spans)
+    reasons = sentence_reasons(text, restore=restore)
+    found = []
+    for paragraph in paragraphs(text):
+        if any(paragraph.start <= start < paragraph.end for start, _ in spans):
+            continue
+        inside = [why for start, _, why in reasons if paragraph.start <= start < paragraph.end]
+        if not inside:
+            continue  # page clutter, shown greyed with its Restore button
+        if all(inside):
+            reason = "its sentences are " + " or ".join(sorted(set(inside)))
+        else:
+            reason = "no name, date or number that the rules ask about"
+        opening = " ".join(paragraph.text.split()[:12])
+        found.append(Uncovered(paragraph.number, opening, reason))
+    return found

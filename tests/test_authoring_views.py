@@ -430,3 +430,11 @@ def test_deriving_holds_no_transaction_while_it_runs(client, monkeypatch):
     start, end = boilerplate_blocks(text.body)[0]
     client.post(url("restore_block", text.slug), {"start": start, "end": end})
     assert seen == [False, False]
+
+
+def test_the_text_page_lists_the_paragraphs_without_a_draft(teacher):
+    text = SourceTextFactory(slug="rapallo", body=(DATA / "rapallo.txt").read_text())
+    drafting.rederive(text)
+    page = teacher.get(url("text_drafts", text.slug)).text
+    assert "Paragraphs without a draft" in page
+    assert "<strong>Paragraph 8</strong> (“There is a temptation" in page

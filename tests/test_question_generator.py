@@ -15,6 +15,7 @@ from quizzes.question_generator import (
     defined_aliases,
     derive,
     sentences,
+    uncovered_paragraphs,
 )
 
 DATA = Path(__file__).parent / "data" / "generator"
@@ -310,3 +311,22 @@ def test_a_blank_accepts_the_abbreviation_the_text_defines_and_never_shows_it():
     assert blank.prompt.startswith("Each member of the _____ promised")
     # Not blanked where "(NATO)" follows: the initials would give it away.
     assert not any(d.prompt.count("_____ (NATO)") for d in drafts)
+
+
+def test_paragraphs_without_a_draft_say_why():
+    long = " ".join(["word"] * 50) + "."
+    text = (
+        f"{RAPALLO}\n\nLong {long}\n\n"
+        "They trained many pilots in those long summers, and they kept the school secret.\n\n"
+        "The pilots learned to fly there during the long summers of the decade."
+    )
+    drafts = derive(text)
+    uncovered = uncovered_paragraphs(text, [(d.source_start, d.source_end) for d in drafts])
+    assert [u.reason for u in uncovered[-3:]] == [
+        "its sentences are over 45 words",
+        "its sentences are opening with a pronoun, a quote or a lower-case word",
+        "no name, date or number that the rules ask about",
+    ]
+    assert uncovered[-3].opening.startswith("Long word word")
+    # The page's clutter lines (greyed, with Restore) are not listed.
+    assert not any(u.opening.startswith("Page last modified") for u in uncovered)

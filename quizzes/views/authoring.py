@@ -25,7 +25,7 @@ from quizzes.authoring_forms import (
 )
 from quizzes.models import Course, QuestionDraft, SourceText
 from quizzes.permissions import authoring_required
-from quizzes.question_generator import boilerplate_blocks
+from quizzes.question_generator import boilerplate_blocks, uncovered_paragraphs
 from quizzes.views import redirect_page
 
 QUEUE_TEMPLATE = "quizzes/authoring/review_queue.html"
@@ -194,6 +194,11 @@ def _text_context(text: SourceText) -> dict:
     return {
         "text": text,
         "segments": segments(text.body, drafts, skipped),
+        "uncovered": uncovered_paragraphs(
+            text.body,
+            [(draft.source_start, draft.source_end) for draft in drafts],
+            restore=restored,
+        ),
         "draft_count": len(drafts),
         "skipped_count": len(skipped),
         "restored_count": len(restored),
