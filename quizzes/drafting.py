@@ -99,7 +99,7 @@ def restored_spans(text: SourceText) -> list[tuple[int, int]]:
 
 def derive_for_text(text: SourceText) -> list[Draft]:
     """The generator's drafts for a stored text, reading the boilerplate lines it restored."""
-    return derive(text.body, restore=restored_spans(text))
+    return derive(text.body, restore=restored_spans(text), title=text.title)
 
 
 @transaction.atomic
@@ -150,7 +150,7 @@ def rederive(text: SourceText) -> list[QuestionDraft]:
 def restore_block(*, text: SourceText, start: int, end: int) -> list[QuestionDraft]:
     """Read one boilerplate line after all, and store the drafts that now appear (derived
     first, outside the transaction, as rederive)."""
-    drafts = derive(text.body, restore=[*restored_spans(text), (start, end)])
+    drafts = derive(text.body, restore=[*restored_spans(text), (start, end)], title=text.title)
     with transaction.atomic():
         RestoredBlock.objects.get_or_create(source_text=text, start=start, end=end)
         return store_drafts(text=text, drafts=drafts)
@@ -159,7 +159,7 @@ def restore_block(*, text: SourceText, start: int, end: int) -> list[QuestionDra
 def add_text(form) -> tuple[SourceText, list[QuestionDraft]]:
     """Save a new text from its (valid) form with the generator's drafts: derived first, then
     the text and its drafts stored in one short transaction."""
-    drafts = derive(form.instance.body, restore=[])
+    drafts = derive(form.instance.body, restore=[], title=form.instance.title)
     with transaction.atomic():
         text = form.save()
         return text, store_drafts(text=text, drafts=drafts)

@@ -1132,8 +1132,30 @@ def _appears(option: str, prompt: str) -> bool:
     return f" {' '.join(words)} " in haystack
 
 
-def derive(text: str, *, restore: Iterable[tuple[int, int]] = ()) -> list[Draft]:
-    """Propose draft questions from `text`; `restore` lists boilerplate spans to read anyway."""
+def topic_phrase(title: str) -> str:
+    """What a title names, without its dates and punctuation: "1922-1932 - Rapallo" -> "rapallo"
+    (folded)."""
+    words = re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", title)
+    return " ".join(words).casefold()
+
+
+def derive(text: str, *, restore: Iterable[tuple[int, int]] = (), title: str = "") -> list[Draft]:
+    """Propose draft questions from `text`; `restore` lists boilerplate spans to read anyway.
+    A key that is the text's `title` (its topic phrase) is never asked: a reader knows it from
+    the heading."""
+    topic = _without_article(topic_phrase(title))
+    return [
+        draft
+        for draft in _derive(text, restore)
+        if not topic or _without_article(topic_phrase(draft.answer)) != topic
+    ]
+
+
+def _without_article(phrase: str) -> str:
+    return phrase.removeprefix("the ").removeprefix("a ").removeprefix("an ")
+
+
+def _derive(text: str, restore: Iterable[tuple[int, int]]) -> list[Draft]:
     doc = _Document(text, restore)
     candidates: list[_Candidate] = []
     for sentence in doc.sentences:

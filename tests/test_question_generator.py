@@ -15,6 +15,7 @@ from quizzes.question_generator import (
     defined_aliases,
     derive,
     sentences,
+    topic_phrase,
     uncovered_paragraphs,
 )
 
@@ -330,3 +331,23 @@ def test_paragraphs_without_a_draft_say_why():
     assert uncovered[-3].opening.startswith("Long word word")
     # The page's clutter lines (greyed, with Restore) are not listed.
     assert not any(u.opening.startswith("Page last modified") for u in uncovered)
+
+
+def test_the_title_is_never_the_key():
+    hanseatic = TEXTS["hanseatic"]
+    assert any(d.answer == "Hanseatic League" for d in derive(hanseatic))
+    titled = derive(hanseatic, title="The Hanseatic League")
+    assert titled and not any(d.answer == "Hanseatic League" for d in titled)
+    assert len(derive(RAPALLO, title="1922-1932 - Rapallo")) == len(derive(RAPALLO))
+
+
+@pytest.mark.parametrize(
+    ("title", "phrase"),
+    [
+        ("1922-1932 - Rapallo", "rapallo"),
+        ("The Suez Canal (1859–1869)", "the suez canal"),
+        ("", ""),
+    ],
+)
+def test_topic_phrase(title, phrase):
+    assert topic_phrase(title) == phrase
