@@ -194,6 +194,10 @@ class DraftFilterForm(forms.Form):
     status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
     kind = forms.ChoiceField(required=False)
     rule = forms.ChoiceField(required=False)
+    order = forms.ChoiceField(
+        choices=[("best", "Likeliest to keep first"), ("text", "In the text's order")],
+        required=False,
+    )
 
     def __init__(self, *args, rules: list[str], **kwargs):
         super().__init__(*args, **kwargs)

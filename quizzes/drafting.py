@@ -298,6 +298,29 @@ class RuleTally:
     def decided(self) -> int:
         return self.accepted + self.edited + self.rejected
 
+    @property
+    def rate(self) -> float | None:
+        """The share of decided drafts accepted as proposed (None before any decision)."""
+        return self.accepted / self.decided if self.decided else None
+
+
+# Below this many decisions a rule's rate says little; its drafts rank as if half were kept.
+TRUSTED_DECISIONS = 5
+
+
+def draft_score(draft: QuestionDraft, tally: RuleTally | None) -> float:
+    """How likely a teacher keeps the draft as proposed, to show the likeliest first (Heilman
+    and Smith's overgenerate-and-rank, with features that can be said): its rule's record in
+    this site's decisions, the warnings it carries, and a stem that reads on its own (12 to 30
+    words, the length teachers keep; longer and shorter ones are edited more)."""
+    known = tally is not None and tally.decided >= TRUSTED_DECISIONS and tally.rate is not None
+    score = tally.rate if known and tally.rate is not None else 0.5
+    score -= 0.15 * len(draft.data.get("warnings") or [])
+    words = len(draft.prompt.split())
+    if not 12 <= words <= 30:
+        score -= 0.1
+    return round(score, 3)
+
 
 def rule_tallies() -> list[RuleTally]:
     """Per generator rule, across every text: drafts accepted as proposed, edited, rejected."""

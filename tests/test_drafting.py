@@ -4,12 +4,14 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from quizzes import drafting
 from quizzes.models import DraftDecision, Question, QuestionDraft, RestoredBlock
 from quizzes.question_generator import boilerplate_blocks
 from quizzes.starting import start_attempt
 from tests.factories import (
+    QuestionDraftFactory,
     QuizFactory,
     QuizQuestionFactory,
     SingleChoiceQuestionFactory,
@@ -238,3 +240,37 @@ def test_bad_bytes_are_refused_with_a_reason(data, message):
 def test_a_utf8_text_with_bom_and_crlf_is_read():
     text = drafting.decode_text("\ufeffLine one.\r\nLine two “quoted”.".encode())
     assert drafting.normalise_newlines(text) == "Line one.\nLine two “quoted”."
+
+
+def _decide(rule: str, action: str, times: int) -> None:
+    for _ in range(times):
+        DraftDecision.objects.create(rule=rule, kind="short_answer", action=action)
+
+
+def test_rule_rates_and_the_likeliest_drafts_first(client, instructor):
+    _decide("name-blank", DraftDecision.Action.REJECT, 4)
+    _decide("name-blank", DraftDecision.Action.ACCEPT, 1)
+    _decide("count-numeric", DraftDecision.Action.ACCEPT, 5)
+    tallies = {tally.rule: tally for tally in drafting.rule_tallies()}
+    assert (tallies["name-blank"].rate, tallies["count-numeric"].rate) == (0.2, 1.0)
+    first = QuestionDraftFactory(rule="name-blank", fingerprint="a")
+    second = QuestionDraftFactory(
+        rule="count-numeric",
+        fingerprint="b",
+        source_text=first.source_text,
+        prompt="The third paragraph says the report was _____ pages long, as the archive keeps it.",
+    )
+    assert drafting.draft_score(second, tallies["count-numeric"]) > drafting.draft_score(
+        first, tallies["name-blank"]
+    )
+    warned = QuestionDraftFactory.build(prompt=second.prompt, data={"warnings": ["a typo?"]})
+    assert drafting.draft_score(warned, tallies["count-numeric"]) < drafting.draft_score(
+        second, tallies["count-numeric"]
+    )
+    client.force_login(instructor)
+    queue = reverse("quizzes:review_queue", args=[first.source_text.slug])
+    page = client.get(queue).text
+    assert page.index(f'id="draft-{second.pk}"') < page.index(f'id="draft-{first.pk}"')
+    assert "100&nbsp;% kept as proposed (5)" in page
+    in_text = client.get(queue, {"order": "text"}).text
+    assert in_text.index(f'id="draft-{first.pk}"') < in_text.index(f'id="draft-{second.pk}"')

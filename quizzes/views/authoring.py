@@ -234,9 +234,16 @@ def review_queue(request: HttpRequest, slug: str) -> HttpResponse:
     rules = list(text.drafts.order_by("rule").values_list("rule", flat=True).distinct())
     filters = DraftFilterForm(request.GET, rules=rules)
     drafts = list(filters.filter(text.drafts.all()).prefetch_related("question__quiz_slots__quiz"))
+    tallies = drafting.rule_tallies()
+    by_rule = {tally.rule: tally for tally in tallies}
     for draft in drafts:
         draft.source_text = text  # the cards read the body without a query each
+        draft.tally = by_rule.get(draft.rule)
+        draft.score = drafting.draft_score(draft, draft.tally)
         _quote(draft, text.body)
+    if (filters.cleaned_data.get("order") if filters.is_valid() else "") != "text":
+        # Likeliest to be kept first; the text's order among equals (a stable sort).
+        drafts.sort(key=lambda draft: -draft.score)
     counts = text.drafts.aggregate(
         pending=Count("pk", filter=Q(status=QuestionDraft.Status.PENDING)),
         accepted=Count("pk", filter=Q(status=QuestionDraft.Status.ACCEPTED)),
@@ -254,7 +261,7 @@ def review_queue(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if _fragment(request):
         return render(request, QUEUE_TEMPLATE + "#draft-list", context)
-    context["tallies"] = drafting.rule_tallies()
+    context["tallies"] = tallies
     return render(request, QUEUE_TEMPLATE, context)
 
 
