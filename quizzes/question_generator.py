@@ -195,6 +195,16 @@ _FULL_DATE = re.compile(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<y1>\d{{4}})"
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,\s*(?P<y2>\d{{4}}))(?![\w-])"
 )
+# "3–9 May 1921": a range is one key, its year the thing to change.
+_DATE_RANGE = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s*[–-]\s*\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<y>\d{{4}})"
+    rf"(?![\w-])"
+)
+# "on 3 March" / "on March 3" with no year after it: the year is the paragraph's.
+_DAY_MONTH = re.compile(
+    rf"\b(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH})"
+    rf"|(?P<month2>{_MONTH})\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?)\b(?!,?\s*\d)"
+)
 _YEAR = re.compile(r"(?<![\w./,-])(?:1[0-9]{3}|20[0-9]{2})(?![\w/-]|[.,]\d)")
 _DECADE = re.compile(r"(?<![\w./-])(?:1[0-9]{2}0|20[0-9]0)s\b")
 _DATE_LEAD = re.compile(
@@ -777,7 +787,11 @@ def _date_candidates(doc: _Document, sentence: _Sentence) -> list[_Candidate]:
     """Full dates, years and decades after "in"/"on": single choice or true/false."""
     text = doc.text
     found: list[tuple[int, int, int, int, str]] = []  # start, end, year start, year, kind
+    for match in doc._find(_DATE_RANGE, sentence):
+        found.append((match.start(), match.end(), match.start("y"), int(match["y"]), "date"))
     for match in doc._find(_FULL_DATE, sentence):
+        if any(s <= match.start() < e for s, e, *_ in found):
+            continue  # the end of a range
         group = "y1" if match.group("y1") else "y2"
         found.append(
             (match.start(), match.end(), match.start(group), int(match.group(group)), "date")
@@ -817,7 +831,46 @@ def _date_candidates(doc: _Document, sentence: _Sentence) -> list[_Candidate]:
             draft = _choice(doc, sentence, (start, end), shown, rule)
         if draft:
             candidates.append(_Candidate(1 if kind == "date" else 2, True, draft))
+    taken = [(s, e) for s, e, *_ in found]
+    for match in doc._find(_DAY_MONTH, sentence):
+        if any(s <= match.start() < e for s, e in taken):
+            continue
+        draft = _day_month(doc, sentence, match)
+        if draft:
+            candidates.append(_Candidate(1, True, draft))
     return candidates
+
+
+def _day_month(doc: _Document, sentence: _Sentence, match: re.Match) -> Draft | None:
+    """ "On 3 March the delegates met": a day and month whose year the paragraph gave earlier,
+    as a single choice among other days of that month a week or two away (none the text names).
+    """
+    text = doc.text
+    before = text[sentence.start : match.start()]
+    if not _DATE_LEAD.search(before) or _COORDINATED_NUMBER_BEFORE.search(before[-12:]):
+        return None
+    if _COORDINATED_NUMBER_AFTER.match(text[match.end() : sentence.end]):
+        return None
+    paragraph_start = max(text.rfind("\n\n", 0, sentence.start), 0)
+    if not _YEAR.search(text, paragraph_start, sentence.start):
+        return None  # no year to read it in: "3 March" of which year?
+    day = int(match["day"] or match["day2"])
+    month = match["month"] or match["month2"]
+    if not 1 <= day <= 31:
+        return None
+    days = [day + offset for offset in (7, -7, 14, -14, 21, -21)]
+    shown = []
+    for other in days:
+        if not 1 <= other <= 28:
+            continue
+        label = f"{other} {month}" if match["day"] else f"{month} {other}"
+        if label not in text:
+            shown.append(label)
+        if len(shown) == 3:
+            break
+    if len(shown) < 3:
+        return None
+    return _choice(doc, sentence, (match.start(), match.end()), shown, "day-month-choice")
 
 
 def _count_candidates(doc: _Document, sentence: _Sentence) -> list[_Candidate]:

@@ -351,3 +351,33 @@ def test_the_title_is_never_the_key():
 )
 def test_topic_phrase(title, phrase):
     assert topic_phrase(title) == phrase
+
+
+DATED = (
+    "The conference opened in Genoa in April 1922, and the powers argued for weeks about debts"
+    " and trade across the whole of Europe.\n\n"
+    "The insurgents in Upper Silesia fought the German volunteers on 3–9 May 1921 in several"
+    " districts of the disputed province.\n\n"
+    "In 1922 the delegates met again. On 16 April the two governments signed a treaty at"
+    " Rapallo in the villa of the Soviet delegation.\n\n"
+    "Nobody knew the exact day. On 3 March the French army occupied the Ruhr, and the German"
+    " government called for passive resistance from all its workers."
+)
+
+
+def test_a_day_and_month_read_in_the_paragraphs_year_is_asked():
+    drafts = {d.answer: d for d in derive(DATED)}
+    april = drafts["16 April"]
+    assert april.rule == "day-month-choice"
+    assert [o.text for o in april.options] == ["2 April", "9 April", "16 April", "23 April"]
+    assert april.prompt.startswith("On _____ the two governments signed")
+    # Without a year earlier in its paragraph, "3 March" of which year? Not asked.
+    assert "3 March" not in drafts
+
+
+def test_a_date_range_is_one_key():
+    (range_draft,) = [d for d in derive(DATED) if d.answer == "3–9 May 1921"]
+    assert range_draft.rule == "date-choice"
+    shown = [o.text for o in range_draft.options]
+    assert len(shown) == 4 and all(text.startswith("3–9 May ") for text in shown)
+    assert not any(d.answer == "9 May 1921" for d in derive(DATED))  # not its end alone
