@@ -146,9 +146,19 @@ _COUNTRIES = _wordset(
     "america canada mexico brazil argentina egypt turkey greece sweden norway denmark finland "
     "netherlands holland belgium switzerland portugal ireland scotland wales czechoslovakia "
     "yugoslavia romania bulgaria serbia ukraine prussia bavaria persia iran iraq syria israel "
-    "korea vietnam australia chile peru cuba lithuania latvia estonia albania europe asia "
-    "africa"
+    "korea vietnam australia chile peru cuba lithuania latvia estonia albania"
 ) | {"united states", "great britain", "soviet union", "united kingdom", "new zealand"}
+# Continents and regions are places, but not countries: never offered in place of one.
+_REGIONS = _wordset("europe asia africa antarctica oceania scandinavia balkans siberia") | {
+    "north america",
+    "south america",
+    "latin america",
+    "central europe",
+    "eastern europe",
+    "western europe",
+    "middle east",
+    "far east",
+}
 _COUNTRY_WORDS = frozenset(c for c in _COUNTRIES if " " not in c)
 _DEMONYMS = _wordset(
     "german germans russian russians soviet soviets french english british american americans "
@@ -569,6 +579,8 @@ class _Document:
         key = _key(mention.surface)
         if key in _COUNTRIES:
             return "country"
+        if key in _REGIONS:
+            return "region"
         if mention.title:
             return "person"
         if words[-1] in _HEAD_TYPE:
@@ -680,9 +692,17 @@ def _cloze(text: str, sentence: _Sentence, start: int, end: int) -> str:
     return _norm(text[sentence.start : start] + BLANK + text[end : sentence.end])
 
 
+# "the two governments": a reference back to names the stem does not give.
+_REFERENCE_BACK = re.compile(
+    r"\bthe\s+(?:two|three|four|both|same|latter|former)\s+"
+    r"(?:governments|countries|sides|powers|parties|men|nations|states|leaders|armies)\b",
+    re.IGNORECASE,
+)
+
+
 def _context_warnings(doc: _Document, sentence: _Sentence, prompt: str) -> list[str]:
     warnings = []
-    if any(w in _CONTEXT_WORDS for w in _tokens(prompt)):
+    if any(w in _CONTEXT_WORDS for w in _tokens(prompt)) or _REFERENCE_BACK.search(prompt):
         warnings.append(WARN_CONTEXT)
     if any(sentence.start <= at < sentence.end for at in doc.typos):
         warnings.append(WARN_TYPO)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from quizzes.question_generator import (
     BLANK,
+    WARN_CONTEXT,
     Draft,
     boilerplate_blocks,
     defined_aliases,
@@ -381,3 +382,35 @@ def test_a_date_range_is_one_key():
     shown = [o.text for o in range_draft.options]
     assert len(shown) == 4 and all(text.startswith("3–9 May ") for text in shown)
     assert not any(d.answer == "9 May 1921" for d in derive(DATED))  # not its end alone
+
+
+def test_a_reference_back_to_the_two_governments_is_said():
+    text = (
+        "In 1922 Germany signed a treaty with Russia at Rapallo, and the news travelled fast to"
+        " France and to Britain, and across Europe.\n\n"
+        "The treaty angered France more than any other country in the west, because France wanted"
+        " reparations paid in full and on time.\n\n"
+        "Britain hoped that trade with Russia would help its industries, and Italy hoped the same"
+        " for its own ports and its merchants.\n\n"
+        "Europe watched as the two governments built secret schools for pilots and tank crews on"
+        " Soviet soil in the following years."
+    )
+    (europe,) = [d for d in derive(text) if d.answer == "Europe"]
+    assert WARN_CONTEXT in europe.warnings
+
+
+def test_a_continent_is_never_offered_in_place_of_a_country():
+    text = (
+        "In 1922 Germany signed a treaty with Russia at Rapallo, while statesmen in Europe and"
+        " Asia watched and waited for the news.\n\n"
+        "The treaty angered France more than any other country in the west, because France"
+        " wanted reparations paid in full and on time.\n\n"
+        "Britain hoped that trade with Russia would help its industries, and Italy hoped the"
+        " same for its own ports and its merchants.\n\n"
+        "Later in the decade Japan and China also sent missions to Moscow to learn what the two"
+        " states had agreed behind closed doors."
+    )
+    choices = [d for d in derive(text) if d.rule == "name-choice"]
+    assert {d.answer for d in choices} >= {"Russia", "Italy"}
+    for draft in choices:
+        assert not {o.text for o in draft.options} & {"Europe", "Asia"}, draft
