@@ -190,6 +190,20 @@ _ONE_SIDED = (
 # Patterns
 
 _MONTH = "(?:" + "|".join(sorted(_MONTHS)) + ")"
+_MONTH_ORDER = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 _LINE = re.compile(r"[^\r\n]+")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*")
@@ -1095,34 +1109,54 @@ def _name_candidates(doc: _Document, sentence: _Sentence) -> list[_Candidate]:
     return candidates
 
 
+def _when(match: re.Match) -> tuple[int, int, int]:
+    """(year, month, day) of a full date, (year, 0, 0) of a year alone."""
+    text = match.group()
+    year = int(re.findall(r"\d{4}", text)[-1])
+    month = next(
+        (number for number, name in enumerate(_MONTH_ORDER, start=1) if name in text.casefold()),
+        0,
+    )
+    day = re.match(r"\D*?(\d{1,2})(?!\d)", text) if month else None
+    return year, month, int(day.group(1)) if day else 0
+
+
+def _orderable(when: tuple[int, int, int], other: tuple[int, int, int]) -> bool:
+    """Two events whose order the dates settle: other years, or other days of one year."""
+    if when[0] != other[0]:
+        return True
+    return bool(when[1] and other[1] and when[1:] != other[1:])
+
+
 def _ordering(doc: _Document) -> list[_Candidate]:
     """Chronological ordering of sentences dated with "in"/"on", when three or more are dated."""
     events = []
     for index, sentence in enumerate(doc.sentences):
         if not sentence.usable:
             continue
-        for match in doc._find(_YEAR, sentence):
+        # A full date orders events within one year; a year alone, only across years.
+        for match in [*doc._find(_FULL_DATE, sentence), *doc._find(_YEAR, sentence)]:
             if _DATE_LEAD.search(doc.text[sentence.start : match.start()]):
-                events.append((index, int(match.group()), match))
+                events.append((index, _when(match), match))
                 break
     runs: list[list] = [[]]
     for event in events:
         if runs[-1] and any(runs[-1][-1][2].end() <= s < event[2].start() for s, _ in doc.skipped):
             runs.append([])
-        if all(event[1] != other[1] for other in runs[-1]):
+        if all(_orderable(event[1], other[1]) for other in runs[-1]):
             runs[-1].append(event)
     for run in runs:
         if len(run) < 3:
             continue
         run = run[:5]
         labels = []
-        for index, year, match in run:
+        for index, when, match in run:
             sentence = doc.sentences[index]
             lead = doc.text[sentence.start : match.start()]
             lead = _DATE_LEAD.sub("", lead)
             label = _norm(lead + doc.text[match.end() : sentence.end]).strip(" ,.;")
             words = label.split()
-            labels.append((year, " ".join(words[:12]) + (" …" if len(words) > 12 else "")))
+            labels.append((when, " ".join(words[:12]) + (" …" if len(words) > 12 else "")))
         if len({label.casefold() for _, label in labels}) < len(labels):
             continue
         first, last = doc.sentences[run[0][0]], doc.sentences[run[-1][0]]

@@ -414,3 +414,37 @@ def test_a_continent_is_never_offered_in_place_of_a_country():
     assert {d.answer for d in choices} >= {"Russia", "Italy"}
     for draft in choices:
         assert not {o.text for o in draft.options} & {"Europe", "Asia"}, draft
+
+
+ORDERED = (
+    "The delegations arrived in Genoa on 10 April 1922 for the economic conference of all the"
+    " European powers.\n\n"
+    "The German and Soviet delegates signed their own treaty at Rapallo on 16 April 1922 without"
+    " telling the other powers.\n\n"
+    "A second agreement on military matters followed on 11 August 1922 in the greatest secrecy"
+    " between the two armies.\n\n"
+    "The first German pilots arrived at the new flying school at Lipetsk in 1925 to train on"
+    " Fokker aircraft.\n\n"
+    "The tank school was built at Kazan on the Volga, where German and Soviet officers tested new"
+    " designs together.\n\n"
+    "General Hans von Seeckt led the Reichswehr and argued that cooperation with Moscow served"
+    " German interests.\n\n"
+    "Chemical weapons were tested at Volsk, far from the eyes of the Allied control commission in"
+    " Berlin.\n\n"
+    "Leon Trotsky wanted German engineers to rebuild the arms factories of Tula and Petrograd for"
+    " the Red Army.\n\n"
+    "The Junkers company built an aircraft factory at Fili near Moscow with money from the German"
+    " budget.\n\n"
+    "Gustav Stresemann knew of the schools but kept silent while he courted Britain and France at"
+    " Locarno."
+)
+
+
+def test_an_ordering_keeps_events_of_one_year_in_their_days_order():
+    (ordering,) = [d for d in derive(ORDERED) if d.rule == "date-ordering"]
+    assert [label.split()[1] for label in ordering.order] == [
+        "delegations",  # 10 April 1922
+        "German",  # 16 April 1922
+        "second",  # 11 August 1922
+        "first",  # 1925
+    ]
