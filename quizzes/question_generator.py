@@ -169,6 +169,12 @@ _DEMONYMS = _wordset(
     "allied"
 )
 _PLACE_PREPOSITIONS = _wordset("in at near outside into across throughout around")
+_ROMAN = re.compile(r"[IVXLC]+")
+# Fields of study: "the Nobel Prize in Physics" names no place.
+_FIELDS = _wordset(
+    "physics chemistry medicine physiology literature economics mathematics biology history "
+    "philosophy law peace"
+)
 _NUMBER_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
@@ -609,6 +615,8 @@ class _Document:
             return "ideology"
         if any(w in ("von", "van", "de", "der") for w in words[1:-1]):
             return "person"
+        if key in _FIELDS:
+            return "field"
         if mention.prep in _PLACE_PREPOSITIONS:
             return "place"
         return None
@@ -918,6 +926,8 @@ def _count_candidates(doc: _Document, sentence: _Sentence) -> list[_Candidate]:
             continue
         before = text[sentence.start : start].casefold()
         after = text[match.end() : sentence.end]
+        if re.match(rf"\s+{_MONTH}\b", text[end : sentence.end], re.IGNORECASE):
+            continue  # "on 3 November their comrades marched": a day of the month, no count
         if re.search(r"\b(?:the|these|those|all|both|its|their|his|her)\s+$", before):
             continue  # "all three installations": the number refers back
         if any(re.search(rf"\b{h}\s+$", before) for h in _ONE_SIDED):
@@ -1054,6 +1064,8 @@ def _name_variants(surface: str, kind: str | None) -> list[str]:
             variants += [f"{words[2]} {words[0]}", words[2]]
     if kind == "person" and "of" in words:
         variants.append(" ".join(words[: words.index("of")]))  # "Valdemar IV of Denmark"
+    elif kind == "person" and len(words) > 1 and _ROMAN.fullmatch(words[-1]):
+        pass  # "Wilhelm II": "II" is no name to answer with
     elif kind == "person" and len(words) > 1:
         variants.append(words[-1])
         if words[-2].casefold() in _CONNECTORS:

@@ -21,6 +21,20 @@ from quizzes.question_generator import (
 )
 
 DATA = Path(__file__).parent / "data" / "generator"
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 TEXTS = {path.stem: path.read_text(encoding="utf-8") for path in sorted(DATA.glob("*.txt"))}
 RAPALLO = TEXTS["rapallo"]  # byte-for-byte copy of /work/shared/texts/rapallo.txt
 JUDGED = json.loads((DATA / "judged.json").read_text(encoding="utf-8"))
@@ -97,7 +111,8 @@ def test_true_false_only_changes_a_date_after_in_or_on(name):
     for draft in derive(text):
         if draft.kind == "true_false":
             before = text[draft.source_start : draft.answer_start].split()
-            assert before[-1].casefold() in ("in", "on", "the")
+            # "in 1922", "on the", or the month of a date led by them: "in late October 1918".
+            assert before[-1].casefold() in ("in", "on", "the", *MONTHS), before[-3:]
 
 
 def test_as_json_has_the_issue_keys():
@@ -284,7 +299,9 @@ def test_every_current_draft_is_judged():
 
 def test_judged_set_covers_more_than_one_text_with_verdicts_and_reasons():
     assert {j["text"] for j in JUDGED} >= {"rapallo", "hanseatic", "suez", "telegraph"}
-    assert all(j["verdict"] in ("usable", "fixable", "wrong") and j["reason"] for j in JUDGED)
+    assert all(
+        j["verdict"] in ("usable", "fixable", "awkward", "wrong") and j["reason"] for j in JUDGED
+    )
 
 
 def test_abbreviations_the_text_defines_are_accepted_both_ways():
@@ -448,3 +465,19 @@ def test_an_ordering_keeps_events_of_one_year_in_their_days_order():
         "second",  # 11 August 1922
         "first",  # 1925
     ]
+
+
+UNSEEN = ["curie", "iceland", "kiel", "locks", "nile", "penicillin", "photosynthesis", "tulips"]
+
+
+def test_the_texts_judged_unseen_keep_the_issues_bars():
+    """Issue 16's bars on the eight texts first judged on 2026-12-04 (written after the rules;
+    the judge was their author, so the figures are optimistic): at least 60 % of the drafts
+    usable as they stand, at most 3 % wrong."""
+    verdicts = {(j["text"], j["rule"], j["prompt"], j["answer"]): j["verdict"] for j in JUDGED}
+    produced = [
+        verdicts[(name, d.rule, d.prompt, d.answer)] for name in UNSEEN for d in derive(TEXTS[name])
+    ]
+    assert len(produced) >= 80
+    assert produced.count("usable") / len(produced) >= 0.60
+    assert produced.count("wrong") / len(produced) <= 0.03
