@@ -170,6 +170,13 @@ _DEMONYMS = _wordset(
 )
 _PLACE_PREPOSITIONS = _wordset("in at near outside into across throughout around")
 _ROMAN = re.compile(r"[IVXLC]+")
+# A person's role: "a Scottish bacteriologist", "the chief engineer", "a Social Democrat".
+_ROLE = (
+    r"(?:[a-z]+(?:ist|ian|er|or|at)|[A-Z][a-z]+ (?:Democrat|Socialist|Republican)|"
+    r"scientist|chemist|physicist|doctor|nurse|officer|general|admiral|leader|priest)"
+)
+_ROLE_AFTER = re.compile(rf",\s+(?:a|an|the)\s+(?:[A-Za-z-]+\s+){{0,2}}?{_ROLE}\b")
+_ROLE_BEFORE = re.compile(rf"\b(?:a|an|the)\s+(?:[A-Za-z-]+\s+){{0,2}}?{_ROLE}\s+$")
 # Fields of study: "the Nobel Prize in Physics" names no place.
 _FIELDS = _wordset(
     "physics chemistry medicine physiology literature economics mathematics biology history "
@@ -634,6 +641,8 @@ class _Document:
                 kind = self._mention_type(mention)
                 if kind:
                     votes[key][kind] += 1
+                if self._has_role(mention):
+                    votes[key]["person"] += 2  # a role said of a name outweighs a preposition
         types = {key: self._winner(votes[key]) for key in counts}
         surnames = {key.split()[-1]: key for key, kind in types.items() if kind == "person"}
         for key in counts:
@@ -641,6 +650,15 @@ class _Document:
                 types[key] = "person"
                 counts[surnames[key]] += counts[key]
         return types, counts, surfaces
+
+    def _has_role(self, mention: _Mention) -> bool:
+        """A person's role said beside the name, as an apposition ("Alexander Fleming, a
+        Scottish bacteriologist") or before it ("the botanist Carolus Clusius")."""
+        if len(mention.surface.split()) < 2:
+            return False
+        after = self.text[mention.end : mention.end + 60]
+        before = self.text[max(0, mention.start - 40) : mention.start]
+        return bool(_ROLE_AFTER.match(after) or _ROLE_BEFORE.search(before))
 
     @staticmethod
     def _winner(votes: Counter) -> str | None:
@@ -1049,7 +1067,22 @@ def _also_called(doc: "_Document", key: str) -> list[str]:
     alias = doc.aliases.get(bare.casefold())
     if alias:
         forms.append(alias)
-    return forms
+    return forms + _person_forms(doc, bare)
+
+
+def _person_forms(doc: "_Document", name: str) -> list[str]:
+    """For a first name or a surname alone, the full names of people the text gives with it
+    ("Fleming" -> "Alexander Fleming"). Only names typed as people: "Nile" is no short form of
+    "White Nile"."""
+    if " " in name:
+        return []
+    return [
+        surface
+        for key, surface in doc.surfaces.items()
+        if doc.types.get(key) == "person"
+        and len(surface.split()) in (2, 3)
+        and name in (surface.split()[0], surface.split()[-1])
+    ]
 
 
 def _name_variants(surface: str, kind: str | None) -> list[str]:

@@ -481,3 +481,14 @@ def test_the_texts_judged_unseen_keep_the_issues_bars():
     assert len(produced) >= 80
     assert produced.count("usable") / len(produced) >= 0.60
     assert produced.count("wrong") / len(produced) <= 0.03
+
+
+def test_a_role_beside_a_name_makes_it_a_person_with_both_forms_accepted():
+    drafts = derive(TEXTS["penicillin"])
+    full = [d for d in drafts if d.answer == "Alexander Fleming"]
+    short = [d for d in drafts if d.answer == "Fleming"]
+    assert full and short
+    assert all("Fleming" in d.answers for d in full)  # "..., a Scottish bacteriologist"
+    assert all("Alexander Fleming" in d.answers for d in short)
+    (noske,) = [d for d in derive(TEXTS["kiel"]) if d.answer == "Gustav Noske"]
+    assert "Noske" in noske.answers  # "..., a Social Democrat who knew the navy"
