@@ -124,6 +124,9 @@ def select_in_text(page: Page, words: str) -> None:
 def author(page: Page, base: str, kind: str, *, check_axe: bool = False) -> None:
     page.goto(f"{base}/teach/questions/new/")
     page.get_by_role("link", name=str(Question.Kind(kind).label), exact=True).click()
+    # htmx binds the text select when the page has loaded; changed earlier, nothing is fetched.
+    page.wait_for_url(f"**/teach/questions/new/{kind}/")
+    page.wait_for_load_state("load")
     page.get_by_label("Source text:").select_option(label=TEXT)
     expect(page.locator("#text-picker")).to_contain_text("The text: " + TEXT)
     page.get_by_label("Prompt:").fill(QUESTIONS[kind])
