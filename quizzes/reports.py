@@ -31,6 +31,7 @@ from quizzes.models import (
     Role,
     SourceText,
 )
+from quizzes.schedules import duration_text
 
 FIRST, LAST, BEST, ALL = "first", "last", "best", "all"
 ATTEMPT_CHOICES = {
@@ -343,11 +344,7 @@ class GradebookRow:
     def time_taken_text(self) -> str:
         """ "12 min 05 s" (or "1 h 02 min"), "" without attempts."""
         taken = self.time_taken
-        if taken is None:
-            return ""
-        minutes, seconds = divmod(int(taken.total_seconds()), 60)
-        hours, minutes = divmod(minutes, 60)
-        return f"{hours} h {minutes:02} min" if hours else f"{minutes} min {seconds:02} s"
+        return "" if taken is None else duration_text(taken)
 
     @property
     def submitted_at(self) -> datetime | None:

@@ -128,12 +128,12 @@ STANDARD_TIME = ExtraTime()
 
 
 def duration_text(duration: timedelta) -> str:
-    """How long something took, as people say it: "45 s", "12 min 5 s", "1 h 3 min"."""
+    """How long something took, as the pages say it: "45 s", "12 min 05 s", "1 h 02 min"."""
     seconds = max(0, int(duration.total_seconds()))
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
     if hours:
-        return f"{hours} h {minutes} min"
+        return f"{hours} h {minutes:02} min"
     if minutes:
-        return f"{minutes} min {seconds} s"
+        return f"{minutes} min {seconds:02} s"
     return f"{seconds} s"

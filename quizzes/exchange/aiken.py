@@ -13,7 +13,7 @@ ANSWER before a question, a question not completed before the next one starts.
 import re
 from collections.abc import Iterable
 
-from quizzes.exchange.portable import Answer, Choices, PortableQuestion, Reading, decode
+from quizzes.exchange.portable import FULL, Answer, Choices, PortableQuestion, Reading, decode
 
 OPTION = re.compile(r"^([A-Z])[).][ \t]?(.*)$")
 ANSWER = re.compile(r"^ANSWER:\s*([A-Z])?", re.IGNORECASE)
@@ -86,7 +86,7 @@ def write(questions: Iterable[PortableQuestion]) -> tuple[str, list[str]]:
         right = [
             place
             for place, answer in enumerate(getattr(body, "answers", ()))
-            if answer.fraction >= 0.9999
+            if answer.fraction >= FULL
         ]
         if not isinstance(body, Choices) or not body.single or len(right) != 1:
             name = question.name or question.prompt[:40]

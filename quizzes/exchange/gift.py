@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from quizzes.exchange.portable import (
+    FULL,
     Answer,
     Body,
     Choices,
@@ -337,7 +338,7 @@ def read_numeric(answers: str, line: int, reading: Reading) -> Body | None:
         fraction = weight if weight is not None else (1.0 if marker == "=" else 0.0)
         values.append((*parsed, fraction))
         feedback = feedback or show(said)
-    right = [entry for entry in values if entry[2] >= 0.9999]
+    right = [entry for entry in values if entry[2] >= FULL]
     if not right:
         reading.problem(line, "No numeric answer is fully right.")
         return None

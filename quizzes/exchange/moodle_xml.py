@@ -20,6 +20,7 @@ import defusedxml.ElementTree
 
 from quizzes.exchange import gift
 from quizzes.exchange.portable import (
+    FULL,
     Answer,
     Body,
     Choices,
@@ -142,7 +143,7 @@ def _multichoice(element: ET.Element, where: int, reading: Reading) -> Body | No
 
 def _truefalse(element: ET.Element, where: int, reading: Reading) -> Body | None:
     answers = element.findall("answer")
-    right = [answer for answer in answers if _fraction(answer) >= 0.9999]
+    right = [answer for answer in answers if _fraction(answer) >= FULL]
     if not right:
         reading.problem(where, "A true/false question with no right answer.")
         return None
@@ -170,7 +171,7 @@ def _numerical(element: ET.Element, where: int, reading: Reading) -> Body | None
         except ValueError:
             reading.problem(where, f"“{raw}” is not a number.")
             return None
-    right = [value for value in values if value[2] >= 0.9999]
+    right = [value for value in values if value[2] >= FULL]
     if not right:
         reading.problem(where, "No numeric answer is fully right.")
         return None

@@ -10,6 +10,9 @@ these; the formats read and write them.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+# A fraction of the marks that counts as all of them (other tools write 1/3 as 0.3333333).
+FULL = 0.9999
+
 
 @dataclass(frozen=True)
 class Answer:

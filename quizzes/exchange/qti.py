@@ -24,6 +24,7 @@ import defusedxml.ElementTree
 
 from quizzes.exchange import gift
 from quizzes.exchange.portable import (
+    FULL,
     Answer,
     Body,
     Choices,
@@ -209,7 +210,7 @@ def _choices(item: ET.Element, where: int, reading: Reading, *, single: bool) ->
 def _true_false(item: ET.Element, where: int, reading: Reading) -> Body | None:
     choices = _choices(item, where, reading, single=True)
     assert isinstance(choices, Choices)
-    right = [answer for answer in choices.answers if answer.fraction >= 0.9999]
+    right = [answer for answer in choices.answers if answer.fraction >= FULL]
     if len(right) != 1:
         reading.problem(where, "A true/false question without its right answer.")
         return None
@@ -220,7 +221,7 @@ def _short(item: ET.Element, where: int, reading: Reading) -> Body | None:
     accepted = [
         equal.text or ""
         for condition in _children(item, "respcondition")
-        if _scored(condition) >= 0.9999
+        if _scored(condition) >= FULL
         for equal in _children(condition, "varequal")
     ]
     return ShortAnswers(tuple(Answer(text, 1.0) for text in accepted))
@@ -228,7 +229,7 @@ def _short(item: ET.Element, where: int, reading: Reading) -> Body | None:
 
 def _numerical(item: ET.Element, where: int, reading: Reading) -> Body | None:
     for condition in _children(item, "respcondition"):
-        if _scored(condition) < 0.9999:
+        if _scored(condition) < FULL:
             continue
         try:
             low, high = _first(condition, "vargte"), _first(condition, "varlte")

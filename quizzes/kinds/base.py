@@ -27,10 +27,6 @@ Snapshot = dict[str, Any]
 """A question frozen in an attempt: kind, prompt, explanation, excerpt and the kind's own part."""
 
 
-# A fraction of the marks that counts as all of them (other tools write 1/3 as 0.3333333).
-FULL = 0.9999
-
-
 class KeyFormatError(ValueError):
     """An answer key that cannot be read (a bank file's, a draft's); the message says why."""
 

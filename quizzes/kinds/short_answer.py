@@ -11,11 +11,11 @@ from typing import Any
 from django import forms
 
 from quizzes.exchange import portable
+from quizzes.exchange.portable import FULL
 from quizzes.grading import normalise_text
 from quizzes.kinds.answering import TextAnswerForm
 from quizzes.kinds.authoring import LinesField
 from quizzes.kinds.base import (
-    FULL,
     Key,
     KeyFormatError,
     KeySummary,

@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from quizzes.exchange import portable
+from quizzes.exchange.portable import FULL
 from quizzes.kinds.answering import ChoiceAnswerForm
-from quizzes.kinds.base import FULL, Key, KeyFormatError
+from quizzes.kinds.base import Key, KeyFormatError
 from quizzes.kinds.options import (
     CorrectAndDistractorsDraft,
     OptionsKind,
