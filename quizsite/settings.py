@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "template_partials",
     "axes",
     "csp",
+    # LTI 1.3 (django-lti): platforms' registrations, deployments, keys, and what launches said.
+    "lti_tool",
     "quizzes",
 ]
 
@@ -48,8 +50,11 @@ MIDDLEWARE = [
     # First: every log line of the request, and the response, carry its id.
     "quizzes.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, opening frame-ancestors to a learning platform for the sessions it launched.
+    "quizzes.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Lifts X-Frame-Options for those browsers; before sessions, to see their cookies.
+    "quizzes.middleware.LmsFramingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -198,6 +203,9 @@ PASSWORD_RESET_BY_EMAIL = bool(EMAIL_URL)
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# LTI: a graded attempt's score goes to the LMS from a thread after the commit; off, only
+# `manage.py send_scores` sends them (the tests send them themselves).
+LTI_SEND_SCORES_AFTER_COMMIT = env_flag("LTI_SEND_SCORES_AFTER_COMMIT", True)
 
 # Logins: lock a username only from the address that failed, so one student's typos never lock
 # out a classroom behind one school address, and a guesser from elsewhere cannot lock anyone out.

@@ -96,6 +96,11 @@ teaching_required = _requiring(
     lambda user: may_create_courses(user) or Course.objects.staffed_by(user).exists(),
     "These pages are for a course's teachers and assistants.",
 )
+# Registering learning platforms (LTI) is for the site's administrators.
+superuser_required = _requiring(
+    lambda user: user.is_superuser,
+    "Only the site's administrators register learning platforms.",
+)
 # Writing texts, questions and quizzes is for teachers; assistants read reports.
 authoring_required = _requiring(
     lambda user: may_create_courses(user) or Course.objects.teaching(user).exists(),

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from quizzes import grading, kinds
+from quizzes import grading, kinds, signals
 from quizzes.models import Attempt, Question, Quiz, Regrade, RegradedResponse, Response
 
 
@@ -140,6 +140,10 @@ def apply_regrade(
         for item in finished:
             item.attempt.score = item.new_score
         Attempt.objects.bulk_update([item.attempt for item in finished], ["score"], batch_size=500)
+        for pair in {(item.attempt.course_id, item.attempt.student_id) for item in finished}:
+            signals.grade_changed.send(
+                Regrade, quiz_id=quiz.pk, course_id=pair[0], student_id=pair[1]
+            )
         regrade = Regrade.objects.create(
             quiz=quiz, question=question, mode=mode, regraded_by=by, note=note
         )

@@ -309,6 +309,8 @@ class GradebookRow:
     attempts: list[Attempt] = field(default_factory=list)
     # Removed from the course: their attempts stay, marked so.
     removed: bool = False
+    # Its grade on the way to (or in) an LMS gradebook column (models.lms.ScoreDelivery).
+    lms_score: object = None
 
     @property
     def percents(self) -> list[float]:

@@ -7,6 +7,7 @@ from quizzes.views import (
     courses,
     exchange,
     instructor,
+    lms,
     questions,
     student,
 )
@@ -66,6 +67,7 @@ course_urlpatterns = [
     path("teach/courses/<slug:code>/join-code/", courses.course_join_code, name="course_join_code"),
     path("teach/courses/<slug:code>/roster/", courses.roster, name="roster"),
     path("teach/courses/<slug:code>/roster/import/", courses.roster_import, name="roster_import"),
+    path("teach/courses/<slug:code>/roster/lms/", lms.roster_sync, name="roster_sync"),
     path("teach/courses/<slug:code>/roster/<id:pk>/", courses.member_action, name="member_action"),
     path(
         "teach/courses/<slug:code>/grades.csv", instructor.course_grades_csv, name="course_grades"

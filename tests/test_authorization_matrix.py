@@ -198,6 +198,43 @@ MATRIX: dict[str, list[Case]] = {
         Case("liveness", "GET", url("healthz"), outcomes(PAGE, PAGE, PAGE, PAGE, PAGE, PAGE))
     ],
     "signup": [Case("form", "GET", url("signup"), outcomes(PAGE, HOME, HOME, HOME, HOME, HOME))],
+    # LTI: what a learning platform calls is public and checked by the protocol (test_lti.py).
+    "lti_jwks": [
+        Case("keys", "GET", url("lti_jwks"), outcomes(PAGE, PAGE, PAGE, PAGE, PAGE, PAGE))
+    ],
+    "lti_login": [
+        Case("no platform", "GET", url("lti_login"), outcomes(400, 400, 400, 400, 400, 400))
+    ],
+    "lti_login_for": [
+        Case(
+            "no platform",
+            "GET",
+            url("lti_login_for", lambda w: "6f1b1c1e-0000-4000-8000-000000000000"),
+            outcomes(400, 400, 400, 400, 400, 400),
+        )
+    ],
+    "lti_launch": [
+        Case("no token", "POST", url("lti_launch"), outcomes(400, 400, 400, 400, 400, 400)),
+        Case("a page", "GET", url("lti_launch"), outcomes(405, 405, 405, 405, 405, 405)),
+    ],
+    "lti_deep_link": [
+        Case("not launched", "GET", url("lti_deep_link"), outcomes(403, 403, 403, 403, 403, 403))
+    ],
+    "lti_platforms": [
+        Case("list", "GET", url("lti_platforms"), outcomes(LOGIN, 403, 403, 403, 403, PAGE)),
+        Case("empty form", "POST", url("lti_platforms"), outcomes(LOGIN, 403, 403, 403, 403, DONE)),
+    ],
+    "lti_canvas_json": [
+        Case("json", "GET", url("lti_canvas_json"), outcomes(LOGIN, 403, 403, 403, 403, PAGE))
+    ],
+    "lti_platform": [
+        Case(
+            "no such platform",
+            "GET",
+            url("lti_platform", lambda w: "6f1b1c1e-0000-4000-8000-000000000000"),
+            outcomes(LOGIN, 403, 403, 403, 403, 404),
+        )
+    ],
     "setup_password": [
         Case("form", "GET", url("setup_password"), outcomes(PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
         Case(
@@ -322,6 +359,11 @@ MATRIX: dict[str, list[Case]] = {
     "quizzes:roster": [
         Case("roster", "GET", url("quizzes:roster", code_a), A_STAFF_PAGE),
         Case("add staff, empty", "POST", url("quizzes:roster", code_a), A_TEACHER_POST),
+    ],
+    "quizzes:roster_sync": [
+        Case(
+            "not linked to an LMS", "POST", url("quizzes:roster_sync", code_a), A_TEACHER_MISMATCH
+        ),
     ],
     "quizzes:roster_import": [
         Case("form", "GET", url("quizzes:roster_import", code_a), A_TEACHER_PAGE),

@@ -109,12 +109,13 @@ def _roster_of(size: int, quiz) -> None:
 
 
 # Session, user, two permission lookups (the menu), the course, the quiz; then the report's own
-# queries: the gradebook two (the roster, attempts), item analysis and heatmap three (questions
+# queries: the gradebook three (the roster, attempts, grades sent to an LMS), item analysis and
+# heatmap three (questions
 # with their keys, attempts, responses); the full page adds the courses the quiz is given to
 # (its tabs).
 REPORT_PAGES = [
-    ("quizzes:gradebook", {}, 9),
-    ("quizzes:gradebook", HTMX, 8),
+    ("quizzes:gradebook", {}, 10),
+    ("quizzes:gradebook", HTMX, 9),
     ("quizzes:item_analysis", {}, 10),
     ("quizzes:item_analysis", HTMX, 9),
     ("quizzes:text_heatmap", {}, 10),

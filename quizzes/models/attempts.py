@@ -10,7 +10,7 @@ from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes import grading, kinds, sql
+from quizzes import grading, kinds, signals, sql
 from quizzes.models.courses import Course
 from quizzes.models.questions import Question
 from quizzes.models.quizzes import Quiz
@@ -260,7 +260,16 @@ class Attempt(models.Model):
             locked = (
                 Attempt.objects.select_for_update()
                 .filter(pk=self.pk, state=self.State.IN_PROGRESS)
-                .only("pk", "deadline", "grace_ends_at", "overdue_handling")
+                .only(
+                    "pk",
+                    "deadline",
+                    "grace_ends_at",
+                    "overdue_handling",
+                    "quiz_id",
+                    "course_id",
+                    "student_id",
+                    "is_preview",
+                )
                 .first()
             )
             if locked is None:
@@ -279,6 +288,13 @@ class Attempt(models.Model):
             closed = Attempt.objects.filter(pk=self.pk, state=self.State.IN_PROGRESS).update(
                 state=state, submitted_at=moment, score=earned
             )
+            if closed and state != self.State.ABANDONED and not locked.is_preview:
+                signals.grade_changed.send(
+                    Attempt,
+                    quiz_id=locked.quiz_id,
+                    course_id=locked.course_id,
+                    student_id=locked.student_id,
+                )
         if not closed:
             return False
         self.state, self.submitted_at, self.score = state, moment, earned

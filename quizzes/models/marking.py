@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from quizzes import signals
 from quizzes.models.attempts import Attempt, Response
 
 
@@ -88,6 +89,12 @@ def mark_response(
         locked.save(update_fields=["marks", "marked_by_teacher", "comment"])
         attempt.score = attempt.responses.aggregate(total=Sum("marks"))["total"] or Decimal(0)
         attempt.save(update_fields=["score"])
+        signals.grade_changed.send(
+            MarkingEvent,
+            quiz_id=attempt.quiz_id,
+            course_id=attempt.course_id,
+            student_id=attempt.student_id,
+        )
     response.marks, response.marked_by_teacher, response.comment = marks, True, comment
     return event
 

@@ -33,6 +33,7 @@ from quizzes.models import (
     Role,
     StudentOverride,
 )
+from quizzes.models.lms import LmsCourse
 from quizzes.permissions import may_create_courses, require_teacher, role_in, teaching_required
 from quizzes.views.instructor import quiz_in, staffed_course
 
@@ -242,6 +243,7 @@ def roster(request: HttpRequest, code: str) -> HttpResponse:
             "staff": [m for m in members if m.role != Role.STUDENT and not m.is_removed],
             "students": [m for m in members if m.role == Role.STUDENT and not m.is_removed],
             "removed": [m for m in members if m.is_removed],
+            "lms": LmsCourse.objects.filter(course=course).first(),
         },
         status=400 if form.is_bound and form.errors else 200,
     )

@@ -31,6 +31,7 @@ from quizzes.models import (
     comment_on_attempt,
     mark_response,
 )
+from quizzes.models.lms import ScoreDelivery
 from quizzes.permissions import is_course_staff, require_teacher, teaching_required
 
 
@@ -91,6 +92,14 @@ def gradebook(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         sort=sort,
         desc=desc,
     )
+    lms_scores = {
+        delivery.lti_user.auth_user_id: delivery
+        for delivery in ScoreDelivery.objects.filter(quiz=quiz, course=course).select_related(
+            "lti_user"
+        )
+    }
+    for row in rows:
+        row.lms_score = lms_scores.get(row.student.pk)
     query = request.GET.copy()
     query.pop("sort", None)
     query.pop("desc", None)
@@ -109,6 +118,7 @@ def gradebook(request: HttpRequest, code: str, slug: str) -> HttpResponse:
             "desc": desc,
             "base_query": query.urlencode(),
             "filtered": bool(options.get("q") or options.get("status")),
+            "lms_scores": lms_scores,
             "columns": [
                 ("student", "Student"),
                 ("attempts", "Attempts"),
