@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from lti_tool.models import LtiUser
 
 from quizzes import kinds, passages
 from quizzes.admin_forms import QuestionAdminForm, SourceTextAdminForm
@@ -489,3 +490,21 @@ class ResponseAdmin(ReadOnlyAdminMixin, CourseScoped, admin.ModelAdmin):
     ]
     search_fields = ["attempt__student__username", "question__prompt"]
     list_select_related = ["attempt__student", "attempt__quiz", "question"]
+
+
+@admin.register(LtiUser)
+class LtiUserAdmin(admin.ModelAdmin):
+    """People as learning platforms know them. One person launched from two platforms is two
+    identities, each with its own account, until an administrator points the second one's
+    account at the first (the identities are never joined by e-mail: a platform vouches for its
+    own users only)."""
+
+    list_display = ["sub", "name", "email", "registration", "auth_user"]
+    list_filter = ["registration"]
+    search_fields = ["sub", "name", "email", "auth_user__username"]
+    raw_id_fields = ["auth_user"]
+    fields = ["registration", "sub", "name", "given_name", "family_name", "email", "auth_user"]
+    readonly_fields = ["registration", "sub", "name", "given_name", "family_name", "email"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

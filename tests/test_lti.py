@@ -361,6 +361,42 @@ def test_a_learner_cannot_deep_link(client, lms, registered):
     assert client.get(reverse("lti_deep_link")).status_code == 403
 
 
+def test_a_deep_linking_request_is_answered_once(client, lms, registered):
+    quiz, _ = deep_link_a_quiz(client, lms)
+    again = client.post(reverse("lti_deep_link"), {"quiz": quiz.pk})
+    assert again.status_code == 409
+    assert "answered already" in again.text
+    assert len(lms.deep_link_items) == 1
+
+
+@pytest.mark.parametrize(
+    "id_token",
+    [
+        "",
+        "not-a-token",
+        "a.b.c",
+        "eyJhbGciOiJub25lIn0.eyJpc3MiOiJ4In0.",  # alg none, no signature
+        "eyJ0eXAiOiJKV1QifQ.bm90IGpzb24.c2ln",  # a body that is not JSON
+        "\u0000" * 50,
+    ],
+)
+def test_a_garbage_launch_is_a_clear_400(client, lms, registered, id_token):
+    login = client.get(reverse("lti_login"), lms.login_params(PendingLaunch(ALEX)))
+    state = parse_qs(urlsplit(login["Location"]).query)["state"][0]
+    before = stored_counts()
+    response = client.post(reverse("lti_launch"), {"id_token": id_token, "state": state})
+    assert response.status_code == 400
+    assert "This launch was refused" in response.text
+    assert stored_counts() == before
+
+
+def test_a_login_naming_another_client_of_a_registered_issuer_is_refused(client, lms, registered):
+    params = lms.login_params(PendingLaunch(ALEX), client_id="someone-else")
+    response = client.get(reverse("lti_login_for", args=[registered.uuid]), params)
+    assert response.status_code == 400
+    assert "This login was refused" in response.text
+
+
 # -- framing -------------------------------------------------------------------------------
 
 
@@ -536,6 +572,9 @@ def test_roster_sync_brings_students_who_never_launched(client, served):
     gradebook = client.get(reverse("quizzes:gradebook", args=[course.code, quiz.slug]))
     assert "Bea Brown" in gradebook.text or "Bea" in gradebook.text
     assert LmsCourse.objects.get().roster_synced_at is not None
+    roster = client.get(reverse("quizzes:roster", args=[course.code]))
+    assert roster.text.count("Signs in through the LMS") == 2  # no password, no set-up code
+    assert "New set-up code" not in roster.text
 
     # Later Bea leaves the LMS course; her attempts stay, her membership is marked removed.
     lms.members = [TEACHER, ALEX, Person(BEA.sub, LEARNER, "Bea", "Brown", status="Deleted")]
@@ -579,3 +618,40 @@ def test_after_the_commit_a_thread_sends_the_grade_and_the_command_sends_the_res
     call_command("send_scores", stdout=out)
     assert out.getvalue().startswith("1 sent, 0 failed")
     assert [score["scoreGiven"] for _, score in lms.scores] == [100.0, 0.0]
+
+
+def test_an_administrator_links_a_second_platforms_identity_to_the_first_account(
+    client, lms, registered
+):
+    quiz, item = deep_link_a_quiz(client, lms)
+    client.logout()
+    launch(client, lms, lms.resource_launch_for(item, ALEX))
+    first = LtiUser.objects.get(sub=ALEX.sub).auth_user
+    client.logout()
+
+    other = FakeLms()
+    try:
+        other.tool_launch_url = lms.tool_launch_url
+        other.fetch_tool_jwks = lms.fetch_tool_jwks
+        admin = User.objects.get(username="root")
+        client.force_login(admin)
+        client.post(reverse("lti_platforms"), other.registration_values(name="District LMS"))
+        client.logout()
+        as_teacher = Person("alex-at-district", INSTRUCTOR, "Alex", "Ames", ALEX.email)
+        launch(client, other, PendingLaunch(as_teacher, "LtiDeepLinkingRequest"))
+        second = LtiUser.objects.get(sub="alex-at-district")
+        assert second.auth_user != first
+        client.logout()
+
+        client.force_login(admin)
+        change = reverse("admin:lti_tool_ltiuser_change", args=[second.pk])
+        assert client.get(change).status_code == 200
+        response = client.post(change, {"auth_user": first.pk})
+        assert response.status_code == 302
+        client.logout()
+        launch(client, other, PendingLaunch(as_teacher, "LtiDeepLinkingRequest"))
+        assert client.session["_auth_user_id"] == str(first.pk)
+    finally:
+        other.stop()
+    client.force_login(first)
+    assert client.get(f"{quiz.get_absolute_url()}?course={quiz.course.code}").status_code == 200

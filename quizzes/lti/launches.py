@@ -159,9 +159,7 @@ def user_for(lti_user: LtiUser):
     if lti_user.auth_user_id is not None:
         user = lti_user.auth_user
     else:
-        User = get_user_model()
-        digest = hashlib.sha256(f"{lti_user.registration_id}:{lti_user.sub}".encode()).hexdigest()
-        user = User(username=f"lms-{digest[:20]}")
+        user = get_user_model()(username=_username(lti_user))
         user.set_unusable_password()
         user.save()
         lti_user.auth_user = user
@@ -177,6 +175,19 @@ def user_for(lti_user: LtiUser):
     if changed:
         user.save(update_fields=changed)
     return user
+
+
+def _username(lti_user: LtiUser) -> str:
+    """A readable, unique username: the person's name (or e-mail's name) and a few characters
+    of their identity's digest, since two people may share a name."""
+    digest = hashlib.sha256(f"{lti_user.registration_id}:{lti_user.sub}".encode()).hexdigest()
+    name = lti_user.name or f"{lti_user.given_name} {lti_user.family_name}".strip()
+    base = slugify(name or lti_user.email.split("@")[0])[:24] or "lms-user"
+    for start in range(0, len(digest) - 6, 6):
+        username = f"{base}-{digest[start : start + 6]}"
+        if not get_user_model().objects.filter(username=username).exists():
+            return username
+    return f"lms-{digest[:40]}"
 
 
 def _link_quiz(launch: LtiLaunch, quiz: Quiz) -> None:

@@ -23,7 +23,7 @@ from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.contrib.django.cookie import DjangoCookieService
 from pylti1p3.contrib.django.request import DjangoRequest
 from pylti1p3.deployment import Deployment
-from pylti1p3.exception import LtiException
+from pylti1p3.exception import LtiException, OIDCException
 from pylti1p3.launch_data_storage.base import LaunchDataStorage
 
 from quizzes.models.lms import LaunchValue
@@ -141,7 +141,7 @@ def login_redirect_url(request: HttpRequest, registration: LtiRegistration, laun
     )
     try:
         return login.get_redirect_object(launch_url).get_redirect_url(), cookies
-    except LtiException as error:
+    except (LtiException, OIDCException) as error:
         raise LaunchRefused(f"This login was refused: {error}") from None
 
 
@@ -188,9 +188,14 @@ def validated_launch(request: HttpRequest) -> LtiLaunch:
     return LtiLaunch(message)
 
 
-def stored_launch(request: HttpRequest, launch_id: str) -> LtiLaunch:
+def stored_launch(request: HttpRequest, launch_id: str | None) -> LtiLaunch:
     """A launch validated earlier in this session (for deep linking's answer), or
-    LaunchRefused when it has expired."""
+    LaunchRefused when it has expired or was answered already."""
+    if not launch_id:
+        raise LaunchRefused(
+            "This request from the LMS was answered already: add another activity from the LMS.",
+            409,
+        )
     try:
         message = DjangoMessageLaunch.from_cache(
             launch_id,

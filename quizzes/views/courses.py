@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from lti_tool.models import LtiUser
 
 from quizzes import building, enrolment, reports
 from quizzes.course_forms import (
@@ -233,6 +234,17 @@ def roster(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("user")
         .order_by("removed_at", "role", "user__username")
     )
+    lms = LmsCourse.objects.filter(course=course).select_related("context").first()
+    # Members who sign in through the LMS have no password here, nor need a set-up code.
+    lms_users = (
+        set(
+            LtiUser.objects.filter(auth_user__in=[m.user_id for m in members]).values_list(
+                "auth_user_id", flat=True
+            )
+        )
+        if lms
+        else set()
+    )
     return render(
         request,
         "quizzes/courses/roster.html",
@@ -243,7 +255,8 @@ def roster(request: HttpRequest, code: str) -> HttpResponse:
             "staff": [m for m in members if m.role != Role.STUDENT and not m.is_removed],
             "students": [m for m in members if m.role == Role.STUDENT and not m.is_removed],
             "removed": [m for m in members if m.is_removed],
-            "lms": LmsCourse.objects.filter(course=course).first(),
+            "lms": lms,
+            "lms_users": lms_users,
         },
         status=400 if form.is_bound and form.errors else 200,
     )

@@ -146,7 +146,7 @@ def deep_link(request: HttpRequest) -> HttpResponse:
             error = "Choose one of the course's quizzes."
         else:
             try:
-                lti_launch = tool.stored_launch(request, request.session[DEEP_LINK_LAUNCH])
+                lti_launch = tool.stored_launch(request, request.session.get(DEEP_LINK_LAUNCH))
             except tool.LaunchRefused as refusal:
                 return refused(request, refusal)
             return _deep_link_answer(request, lti_launch, chosen)
@@ -177,7 +177,8 @@ def _deep_link_answer(request: HttpRequest, lti_launch, quiz: Quiz) -> HttpRespo
         "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
     )["deep_link_return_url"]
     request.form_action = [launches.origin(return_url)]
-    del request.session[DEEP_LINK_LAUNCH]
+    # One answer per request from the LMS: a second would add the link twice.
+    request.session.pop(DEEP_LINK_LAUNCH, None)
     return render(
         request,
         "quizzes/lms/deep_link_return.html",
