@@ -15,7 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from lti_tool.models import LtiLineItem, LtiRegistration, LtiUser
@@ -84,6 +84,11 @@ def _any_link(quiz_id: int) -> bool:
 
 
 def _queue(line_item, lti_user, quiz_id, course_id, percent, now: datetime) -> int:
+    with transaction.atomic():
+        return _queue_locked(line_item, lti_user, quiz_id, course_id, percent, now)
+
+
+def _queue_locked(line_item, lti_user, quiz_id, course_id, percent, now: datetime) -> int:
     row, created = ScoreDelivery.objects.select_for_update().get_or_create(
         line_item=line_item,
         lti_user=lti_user,
@@ -122,7 +127,8 @@ def _send_and_close() -> None:
     except Exception:
         logger.exception("Sending scores to the LMS failed; manage.py send_scores retries")
     finally:
-        close_old_connections()
+        # This thread's own connections: nobody else would close them.
+        connections.close_all()
 
 
 def deliver_due(moment: datetime | None = None) -> dict[str, int]:
