@@ -169,6 +169,32 @@ _DEMONYMS = _wordset(
     "allied"
 )
 _PLACE_PREPOSITIONS = _wordset("in at near outside into across throughout around")
+# Before a noun phrase whose head may be a term of the text ("the chamber", "its chloroplasts").
+_TERM_DETERMINERS = _wordset("the its their this these those")
+# After a verb, before its object: a head followed by one of these was a verb.
+_OBJECT_DETERMINERS = _TERM_DETERMINERS | {"a", "an", "his", "her", "our", "some", "all"}
+# Nouns too general to ask about, however often a text uses them.
+_GENERAL_NOUNS = _wordset(
+    "time times year years thing things way ways part parts kind kinds number numbers people "
+    "person persons day days place places side sides end ends fact facts case cases point points "
+    "first second last other others same rest form forms type types half most more less much "
+    "many world name names group groups work result results use idea ideas role roles area "
+    "areas level levels amount amounts period periods stage stages process step steps course "
+    "later today event events history following next whole"
+)
+_MODIFIERS = _wordset(
+    "upper lower inner outer higher greater smaller larger deeper older newer high low open "
+    "closed small large great main green dry wet hot cold warm fresh dark light deep shallow "
+    "long short wide narrow heavy thin thick"
+)
+# Common adjectives, never the head of a term ("for a good while").
+_ADJECTIVES = _wordset(
+    "good best better bad worse worst new old little big own real whole certain possible "
+    "important different several various early late true false free full able clear simple "
+    "common strong weak rich poor young same such only sure"
+)
+# Not "-er": river, water and paper are nouns more often than "higher" is an adjective.
+_MODIFIER_ENDINGS = ("al", "ous", "ic", "ive", "ful", "less", "ent", "ant", "ar", "ary")
 _ROMAN = re.compile(r"[IVXLC]+")
 # A person's role: "a Scottish bacteriologist", "the chief engineer", "a Social Democrat".
 _ROLE = (
@@ -356,7 +382,28 @@ def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
         _add_trimmed(text, begin, stop, spans)
         begin = stop
     _add_trimmed(text, begin, end, spans)
-    return spans
+    return [piece for span in spans for piece in _clauses(text, *span)]
+
+
+# Where a sentence too long to ask about splits into clauses: a semicolon, or a comma before
+# a coordinating conjunction ("…in November 1918, and it set off the revolution…").
+_CLAUSE_BREAK = re.compile(r";\s+|,\s+(?=(?:and|but|while|whereas|yet)\s)")
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A sentence over the word limit as its clauses, each a statement of its own (the first
+    keeps the sentence's subject; a later one opening with its conjunction is left unasked)."""
+    if len(_WORD.findall(text, start, end)) <= MAX_WORDS or any(
+        mark in text[start:end] for mark in '"“”'
+    ):
+        return [(start, end)]  # a quotation is not cut: its clauses are someone's words
+    pieces: list[tuple[int, int]] = []
+    begin = start
+    for match in _CLAUSE_BREAK.finditer(text, start, end):
+        _add_trimmed(text, begin, match.start(), pieces)
+        begin = match.end()
+    _add_trimmed(text, begin, end, pieces)
+    return pieces
 
 
 def _add_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
@@ -1224,6 +1271,207 @@ def _ordering(doc: _Document) -> list[_Candidate]:
 # Selection and checks
 
 
+def _is_term_word(word: str) -> bool:
+    return (
+        word.isalpha()
+        and word.islower()
+        and len(word) >= 4
+        and word not in _FUNCTION_WORDS
+        and word not in _GENERAL_NOUNS
+        and word not in _ADJECTIVES
+        and not word.endswith(("ly", "ed", "ing"))
+    )
+
+
+def _term_at(doc: _Document, sentence: _Sentence, index: int) -> tuple[int, int] | None:
+    """The span of a term whose head is word `index`: a lower-case noun, or an adjective and a
+    noun, right after "the" or a possessive ("the chamber", "the lower gate", "its
+    chloroplasts"), or after "a" or "an" with the article ("a reservoir"), the phrase ending
+    there. A verb passes for a noun in so simple a test ("the
+    keeper opens the paddles"), so a head followed by a determiner or another content word is
+    not taken, nor a second word that is not an adjective ("the boat enters")."""
+    words = sentence.words
+    if index == 0 or not _is_term_word(words[index][2]) or words[index][2] in _MODIFIERS:
+        return None
+    if index + 1 < len(words):
+        gap = doc.text[words[index][1] : words[index + 1][0]]
+        following = words[index + 1][2].casefold()
+        if not gap.strip() and (
+            following not in _FUNCTION_WORDS or following in _OBJECT_DETERMINERS
+        ):
+            return None
+    for first in (index, index - 1):
+        if first < 1 or not _is_term_word(words[first][2]):
+            return None
+        if first < index and not (
+            words[first][2] in _MODIFIERS or words[first][2].endswith(_MODIFIER_ENDINGS)
+        ):
+            return None
+        if doc.text[words[first - 1][1] : words[first][0]].strip():
+            return None
+        determiner = words[first - 1][2].casefold()
+        if determiner in _TERM_DETERMINERS:
+            return words[first][0], words[index][1]
+        if determiner in ("a", "an"):
+            # The article goes into the blank: "an _____" would tell the key's first letter.
+            return words[first - 1][0], words[index][1]
+    return None
+
+
+def _term_of(surface: str) -> str:
+    """A term as the pool knows it: folded, singular, without an article."""
+    words = _tokens(surface)
+    if words and words[0] in ("a", "an"):
+        words = words[1:]
+    return " ".join(_singular(w) for w in words)
+
+
+def _singular(word: str) -> str:
+    """A plural's singular, crudely; words that end in -s of their own ("pancreas", "gas",
+    "virus", "basis", "glass") are left alone."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is", "as")):
+        return word[:-1]
+    return word
+
+
+@dataclass
+class _Terms:
+    """The text's terms (folded, singular), in how many sentences each is used wherever it
+    stands, and the terms a sentence says are the same thing ("the mutiny was a revolt")."""
+
+    uses: Counter
+    same: dict[str, set[str]]
+    words: frozenset[str] = frozenset()
+
+    def written(self, form: str) -> bool:
+        """The form is the text's own (a crude singular such as "pancrea" is not)."""
+        return all(word in self.words for word in form.split())
+
+
+_COPULA = re.compile(r"^\s+(?:is|was|are|were)\s+(?:(?:a|an|the)\s+)?$")
+
+
+def _term_pool(doc: _Document) -> _Terms:
+    terms = set()
+    for sentence in doc.sentences:
+        for index in range(len(sentence.words)):
+            span = _term_at(doc, sentence, index)
+            if span:
+                terms.add(_term_of(doc.text[span[0] : span[1]]))
+    by_first: dict[str, list[str]] = defaultdict(list)
+    for term in terms:
+        by_first[term.split()[0]].append(term)
+    uses: Counter = Counter()
+    same: dict[str, set[str]] = defaultdict(set)
+    for sentence in doc.sentences:
+        words = sentence.words
+        singulars = [_singular(word.casefold()) for _, _, word in words]
+        places = []
+        for at, first in enumerate(singulars):
+            for term in by_first.get(first, ()):
+                size = term.count(" ") + 1
+                if " ".join(singulars[at : at + size]) == term:
+                    places.append((words[at][0], words[at + size - 1][1], term))
+        uses.update({term for _, _, term in places})
+        for _, end, term in places:
+            for start, _, other in places:
+                if other != term and end < start and _COPULA.match(doc.text[end:start]):
+                    same[term].add(other)
+                    same[other].add(term)
+    return _Terms(uses, same, frozenset(_tokens(doc.text)))
+
+
+def _term_candidates(doc: _Document, sentence: _Sentence, terms: _Terms) -> list[_Candidate]:
+    """A term of the text blanked, for a paragraph that names no one and dates nothing (how
+    something works, what something is). The term is used in at least two sentences, so the text
+    teaches it; a fill-in-the-blank, since other terms of the text may fit the sentence as well
+    as the key (a choice among them could have two right answers). Accepted: the singular or
+    plural, and a term a sentence equates with it."""
+    candidates = []
+    for index in range(len(sentence.words)):
+        span = _term_at(doc, sentence, index)
+        if span is None:
+            continue
+        surface = _norm(doc.text[span[0] : span[1]])
+        term = _term_of(surface)
+        if terms.uses[term] < 2:
+            continue
+        prompt = _cloze(doc.text, sentence, *span)
+        if _leaks(term, prompt):
+            continue
+        bare = surface.split(" ", 1)[1] if surface.casefold().startswith(("a ", "an ")) else ""
+        variants = [
+            v
+            for v in [bare, term, *sorted(terms.same[term])]
+            if v
+            and v.casefold() != surface.casefold()
+            and terms.written(v.casefold())
+            and not _appears(v, prompt)
+        ]
+        draft = _blank(doc, sentence, span, variants, "term-blank")
+        candidates.append(_Candidate(-terms.uses[term], False, draft))
+    return candidates
+
+
+# A name the text defines: "small openings called paddles", "known as broken tulips".
+_CALLED = re.compile(
+    r"\b(?:called|known as|termed)\s+(?:(?:the|a|an)\s+)?"
+    r"(?P<term>[a-z0-9][\w-]*(?:\s+[a-z][\w-]*)?)"
+    r"(?=\s*(?:[,.;:)]|$|\s(?:and|or|which|that|who|because|for|in|on|by|with)\b))",
+    re.IGNORECASE,
+)
+
+
+def _definition_candidates(doc: _Document, sentence: _Sentence) -> list[_Candidate]:
+    """The name a sentence defines, blanked: "Each gate has small openings called _____". When
+    its last word is said elsewhere in the sentence ("tulips … known as broken tulips"), only
+    the words before it are asked."""
+    candidates = []
+    for match in doc._find(_CALLED, sentence):
+        start, end = match.start("term"), match.end("term")
+        words = match.group("term").split()
+        prompt = _cloze(doc.text, sentence, start, end)
+        if len(words) == 2 and _leaks(words[1], prompt) and not _leaks(words[0], prompt):
+            end = start + len(words[0])
+            prompt = _cloze(doc.text, sentence, start, end)
+        surface = doc.text[start:end]
+        if not any(c.isalpha() for c in surface) or _leaks(surface, prompt):
+            continue
+        singular = " ".join(_singular(w) for w in _tokens(surface))
+        forms = [singular] if singular != surface.casefold() else []
+        draft = _blank(doc, sentence, (start, end), forms, "definition-blank")
+        candidates.append(_Candidate(-10, False, draft))
+    return candidates
+
+
+def _terms_for_bare_paragraphs(doc: _Document, candidates: list[_Candidate]) -> list[_Candidate]:
+    """One draft for each paragraph no other rule asked about: a name it defines, else the
+    text's most used term one of its sentences can be asked about."""
+    taken = sorted(c.draft.source_start for c in candidates)
+    bare = [
+        paragraph
+        for paragraph in paragraphs(doc.text)
+        if not any(paragraph.start <= start < paragraph.end for start in taken)
+    ]
+    terms = _term_pool(doc) if bare else _Terms(Counter(), {})
+    found = []
+    for paragraph in bare:
+        inside = [
+            candidate
+            for sentence in doc.sentences
+            if sentence.usable and paragraph.start <= sentence.start < paragraph.end
+            for candidate in [
+                *_definition_candidates(doc, sentence),
+                *_term_candidates(doc, sentence, terms),
+            ]
+        ]
+        if inside:
+            found.append(min(inside, key=lambda c: (c.priority, c.draft.answer_start)))
+    return found
+
+
 def _pick_per_sentence(candidates: list[_Candidate]) -> list[_Candidate]:
     """At most two drafts per sentence, best first, with keys that do not overlap."""
     chosen: list[_Candidate] = []
@@ -1325,6 +1573,7 @@ def _derive(text: str, restore: Iterable[tuple[int, int]]) -> list[Draft]:
                 found.append(candidate)
         candidates += _pick_per_sentence(found)
     candidates += _ordering(doc)
+    candidates += _terms_for_bare_paragraphs(doc, candidates)
     drafts = []
     seen = set()
     per_key: Counter = Counter()

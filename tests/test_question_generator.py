@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quizzes.passages import paragraphs
 from quizzes.question_generator import (
     BLANK,
     WARN_CONTEXT,
@@ -278,12 +279,17 @@ def current_drafts():
 
 
 def test_known_wrong_drafts_stay_at_zero():
-    wrong = {
-        (j["text"], j["rule"], j["prompt"], j["answer"]) for j in JUDGED if j["verdict"] == "wrong"
-    }
+    """A draft judged wrong is never produced again; one judged wrong for an answer it
+    accepted ("wrongly_accepts") may come back only without that answer."""
+    wrong = [j for j in JUDGED if j["verdict"] == "wrong"]
     assert wrong, "the judged set keeps the wrong drafts it has seen"
-    produced = {(name, d.rule, d.prompt, d.answer) for name, d in current_drafts()}
-    assert not wrong & produced
+    produced = {(name, d.rule, d.prompt, d.answer): d for name, d in current_drafts()}
+    for j in wrong:
+        draft = produced.get((j["text"], j["rule"], j["prompt"], j["answer"]))
+        if "wrongly_accepts" in j:
+            assert draft is None or j["wrongly_accepts"] not in draft.answers, j
+        else:
+            assert draft is None, j
 
 
 def test_every_current_draft_is_judged():
@@ -337,7 +343,7 @@ def test_paragraphs_without_a_draft_say_why():
     text = (
         f"{RAPALLO}\n\nLong {long}\n\n"
         "They trained many pilots in those long summers, and they kept the school secret.\n\n"
-        "The pilots learned to fly there during the long summers of the decade."
+        "Everything went well there for a good while, as everybody agreed at once."
     )
     drafts = derive(text)
     uncovered = uncovered_paragraphs(text, [(d.source_start, d.source_end) for d in drafts])
@@ -483,6 +489,27 @@ def test_the_texts_judged_unseen_keep_the_issues_bars():
     assert produced.count("wrong") / len(produced) <= 0.03
 
 
+SECOND_UNSEEN = [
+    "vienna", "tectonics", "baikal", "lovelace", "refrigerator", "airlift", "insulin", "dams"
+]  # fmt: skip
+
+
+def test_the_second_unseen_set_keeps_the_bars_and_leaves_no_paragraph_without_a_draft():
+    """Eight more texts (history, science, geography, a biography, two how-it-works), written
+    and first judged on 2026-12-04 after the term and clause rules were fixed for the round:
+    57 of 88 drafts usable as they stood (64.8 %), 1 wrong. The judge wrote the texts too."""
+    verdicts = {(j["text"], j["rule"], j["prompt"], j["answer"]): j["verdict"] for j in JUDGED}
+    produced = []
+    for name in SECOND_UNSEEN:
+        drafts = derive(TEXTS[name])
+        produced += [verdicts[(name, d.rule, d.prompt, d.answer)] for d in drafts]
+        spans = [(d.source_start, d.source_end) for d in drafts]
+        assert not uncovered_paragraphs(TEXTS[name], spans), name
+    assert len(produced) >= 80
+    assert produced.count("usable") / len(produced) >= 0.60
+    assert produced.count("wrong") / len(produced) <= 0.03
+
+
 def test_a_role_beside_a_name_makes_it_a_person_with_both_forms_accepted():
     drafts = derive(TEXTS["penicillin"])
     full = [d for d in drafts if d.answer == "Alexander Fleming"]
@@ -492,3 +519,50 @@ def test_a_role_beside_a_name_makes_it_a_person_with_both_forms_accepted():
     assert all("Alexander Fleming" in d.answers for d in short)
     (noske,) = [d for d in derive(TEXTS["kiel"]) if d.answer == "Gustav Noske"]
     assert "Noske" in noske.answers  # "..., a Social Democrat who knew the navy"
+
+
+def test_a_paragraph_that_names_no_one_is_asked_about_the_terms_it_teaches():
+    drafts = derive(TEXTS["locks"])
+    (paddles,) = [d for d in drafts if d.rule == "definition-blank"]
+    assert paddles.prompt.startswith("Each gate has small openings called _____,")
+    assert paddles.answers == ("paddles", "paddle")
+    (chamber,) = [d for d in drafts if d.answer == "chamber"]
+    assert chamber.rule == "term-blank" and chamber.kind == "short_answer"
+    # Only where no other rule asked: never beside a date, a name or a count of the paragraph.
+    for draft in drafts:
+        if draft.rule in ("term-blank", "definition-blank"):
+            paragraph = next(
+                p for p in paragraphs(TEXTS["locks"]) if p.start <= draft.source_start < p.end
+            )
+            others = [
+                d
+                for d in drafts
+                if paragraph.start <= d.source_start < paragraph.end and d is not draft
+            ]
+            assert not others
+
+
+def test_a_term_the_text_equates_with_another_accepts_both():
+    text = (
+        "The old port was quiet for many years and more.\n\n"
+        "The strike was a protest. "
+        "Within a few days the protest had closed every quay and the ships waited outside. "
+        "Nobody expected the strike to last as long as it did in the end."
+    )
+    (asked,) = [d for d in derive(text) if d.rule == "term-blank"]
+    equated = {"strike": "protest", "protest": "strike"}
+    assert asked.answers == (asked.answer, equated[asked.answer])
+    assert not any(f" {a} " in f" {asked.prompt} " for a in asked.answers)
+
+
+def test_a_sentence_over_the_limit_is_asked_about_by_its_first_clause():
+    drafts = derive(TEXTS["kiel"])
+    (fleet,) = [d for d in drafts if d.answer == "German High Seas Fleet"]
+    sentence = TEXTS["kiel"][fleet.source_start : fleet.source_end]
+    assert sentence.startswith("The Kiel mutiny was a revolt of sailors")
+    assert sentence.endswith("November 1918")  # the clause before ", and it set off..."
+    assert len(sentence.split()) <= 45
+
+
+def test_a_quotation_over_the_limit_is_not_cut_into_clauses():
+    assert not [d for d in derive(RAPALLO) if d.prompt.startswith("Erickson paraphrases")]
