@@ -188,6 +188,45 @@ class RestoreForm(forms.Form):
         return cleaned
 
 
+class SelectionForm(forms.Form):
+    """Words of a text to make a draft of: offsets from the page's selection (JavaScript), or
+    the words typed, found in the text (without JavaScript)."""
+
+    KINDS = [
+        ("blank", "A blank to fill in"),
+        ("choice", "A choice, with other words of the text"),
+        ("true_false", "True or false, with a fact changed"),
+    ]
+
+    start = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+    end = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+    phrase = forms.CharField(
+        label="Words to ask about",
+        max_length=200,
+        help_text="Select them in the text, or type them.",
+    )
+    kind = forms.ChoiceField(label="Make", choices=KINDS, initial="blank")
+
+    def __init__(self, *args, text: SourceText, **kwargs):
+        self.text = text
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end, phrase = cleaned.get("start"), cleaned.get("end"), cleaned.get("phrase", "")
+        body = self.text.body
+        offsets_given = start is not None and end is not None and end <= len(body)
+        if offsets_given and " ".join(body[start:end].split()) == " ".join(phrase.split()):
+            return cleaned  # the selection: these very words, wherever else they occur
+        found = body.find(phrase) if phrase else -1
+        if found < 0 and phrase:
+            found = body.casefold().find(phrase.casefold())
+        if found < 0:
+            raise forms.ValidationError("Those words are not in the text.")
+        cleaned["start"], cleaned["end"] = found, found + len(phrase)
+        return cleaned
+
+
 class DraftFilterForm(forms.Form):
     STATUS_CHOICES = [*QuestionDraft.Status.choices, ("all", "All")]
 

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from quizzes import building, kinds
+from quizzes import building, kinds, question_generator
 from quizzes.models import (
     DraftDecision,
     Question,
@@ -154,6 +154,29 @@ def restore_block(*, text: SourceText, start: int, end: int) -> list[QuestionDra
     with transaction.atomic():
         RestoredBlock.objects.get_or_create(source_text=text, start=start, end=end)
         return store_drafts(text=text, drafts=drafts)
+
+
+def draft_from_selection(
+    *, text: SourceText, start: int, end: int, kind: str
+) -> tuple[QuestionDraft, bool]:
+    """A draft of the selected words (question_generator.draft_for_span), stored; or the
+    draft of that kind already asking about them. (draft, whether it is new); SelectionRefused
+    says why none can be made."""
+    draft = question_generator.draft_for_span(
+        text.body, start, end, kind, restore=restored_spans(text)
+    )
+    with transaction.atomic():
+        stored = store_drafts(text=text, drafts=[draft])
+    if stored:
+        return stored[0], True
+    existing = text.drafts.filter(
+        kind=draft.kind, answer_start=draft.answer_start, answer_end=draft.answer_end
+    ).first()
+    if existing is None:
+        raise question_generator.SelectionRefused(
+            "A question of this kind on these words is already in the bank."
+        )
+    return existing, False
 
 
 def add_text(form) -> tuple[SourceText, list[QuestionDraft]]:

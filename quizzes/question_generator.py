@@ -1329,6 +1329,8 @@ def _term_of(surface: str) -> str:
 def _singular(word: str) -> str:
     """A plural's singular, crudely; words that end in -s of their own ("pancreas", "gas",
     "virus", "basis", "glass") are left alone."""
+    if word in ("series", "species"):
+        return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     if word.endswith("s") and not word.endswith(("ss", "us", "is", "as")):
@@ -1623,3 +1625,155 @@ def uncovered_paragraphs(
         opening = " ".join(paragraph.text.split()[:12])
         found.append(Uncovered(paragraph.number, opening, reason))
     return found
+
+
+# Select to make: the instructor picks the words, the rules build the draft around them.
+
+SELECTED_KINDS = {"blank": SHORT_ANSWER, "choice": SINGLE_CHOICE, "true_false": TRUE_FALSE}
+MAX_SELECTED_WORDS = 8
+
+
+class SelectionRefused(ValueError):
+    """Why the selected words cannot make a draft of the kind asked for; said to the
+    instructor."""
+
+
+def draft_for_span(
+    text: str, start: int, end: int, kind: str, *, restore: Iterable[tuple[int, int]] = ()
+) -> Draft:
+    """A draft of `kind` ("blank", "choice", "true_false") asking about text[start:end]: the
+    sentence with a blank; for a choice, three other words of the text of the same type (years
+    for a year, names of the same type for a name, numbers for a number, terms for a term); for
+    true/false, the sentence as written or with one of those in place of the key."""
+    if kind not in SELECTED_KINDS:
+        raise SelectionRefused("Choose a blank, a choice or a true/false statement.")
+    if not 0 <= start < end <= len(text):
+        raise SelectionRefused("Select some words of the text first.")
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1  # a word cut by the selection is taken whole
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    if start >= end:
+        raise SelectionRefused("Select a word, a name, a date or a number.")
+    key = text[start:end]
+    if len(key.split()) > MAX_SELECTED_WORDS:
+        raise SelectionRefused(
+            f"Select at most {MAX_SELECTED_WORDS} words: what a student answers."
+        )
+    doc = _Document(text, restore)
+    sentence = next((s for s in doc.sentences if s.start <= start and end <= s.end), None)
+    if sentence is None:
+        raise SelectionRefused("Select words inside one sentence of the text (not a skipped line).")
+    prompt = _cloze(text, sentence, start, end)
+    if _leaks(key, prompt):
+        raise SelectionRefused(
+            f"“{_norm(key)}” is said again in its sentence: the blank would give it away."
+        )
+    span = (start, end)
+    if kind == "blank":
+        draft = _blank(doc, sentence, span, _selected_variants(doc, key), "selected-blank")
+    else:
+        others = _same_kind(doc, key, prompt)
+        if len(others) < 3:
+            raise SelectionRefused(
+                f"The text has too few other words like “{_norm(key)}” to offer: make it a blank."
+            )
+        if kind == "choice":
+            draft = _choice(doc, sentence, span, others[:3], "selected-choice")
+        else:
+            made = _true_false(doc, sentence, span, others[0], "selected-true-false")
+            if made is None:
+                raise SelectionRefused("The sentence says “true” or “false”: make it a choice.")
+            draft = made
+    if not _valid(draft, text, doc.skipped):
+        raise SelectionRefused("These words cannot make a draft: select other words.")
+    return draft
+
+
+def _name_type(doc: _Document, key: str) -> str | None:
+    """The type of the name the selected words are (or are part of: "Metternich" in "Klemens
+    von Metternich")."""
+    folded = _key(key)
+    if doc.types.get(folded):
+        return doc.types[folded]
+    for whole, kind in doc.types.items():
+        if kind and f" {folded} " in f" {whole} ":
+            return kind
+    return None
+
+
+def _names_after_same_preposition(doc: _Document, key: str, prompt: str) -> list[str]:
+    """For a name of no known type after a place preposition ("a gas school at Volsk"), the
+    other names the text puts after one; none otherwise."""
+    folded = _key(key)
+    mentions = [m for s in doc.sentences for m in s.mentions]
+    preps = {m.prep for m in mentions if _key(m.surface) == folded}
+    if not preps & _PLACE_PREPOSITIONS:
+        return []
+    found: list[str] = []
+    for mention in mentions:
+        surface = _norm(mention.surface)
+        if mention.prep not in _PLACE_PREPOSITIONS or doc.types.get(_key(surface)) not in (
+            None,
+            "place",
+        ):
+            continue
+        if surface in found or _same_entity(surface, key) or _appears(surface, prompt):
+            continue
+        found.append(surface)
+    return found
+
+
+def _selected_variants(doc: _Document, key: str) -> list[str]:
+    folded = _key(key)
+    if doc.types.get(folded):
+        return _name_variants(key, doc.types[folded])[1:]
+    singular = " ".join(_singular(w) for w in _tokens(key))
+    return [singular] if singular != folded else []
+
+
+def _same_kind(doc: _Document, key: str, prompt: str) -> list[str]:
+    """Words of the text like the key, for distractors or a changed fact, nearest first."""
+    stem_years = {int(y) for y in re.findall(r"\d{4}", prompt)}
+    if _DECADE.fullmatch(key):
+        decades = _year_distractors(int(key[:4]), doc.decades, stem_years, 10)
+        return [f"{decade}s" for decade in decades]
+    year = re.search(r"\b(1[0-9]{3}|20[0-9]{2})\b", key)
+    if year and (re.fullmatch(r"\d{4}", key) or _FULL_DATE.fullmatch(key)):
+        others = _year_distractors(int(year.group()), doc.years, stem_years, 1)
+        at = year.start()
+        return [_norm(key[:at] + str(y) + key[at + 4 :]) for y in others]
+    number = key.replace(",", "")
+    if re.fullmatch(r"\d+(?:\.\d+)?", number) or key.casefold() in _NUMBER_WORDS:
+        value = float(_NUMBER_WORDS.get(key.casefold(), 0) or number)
+        shown = []
+        for factor in (2, 0.5, 3, 1.5, 4):
+            other = value * factor
+            text = f"{other:,.0f}" if other == int(other) else f"{other:,.1f}"
+            if text != key and text not in shown and other > 0:
+                shown.append(text)
+        return shown[:3]
+    kind = _name_type(doc, key)
+    if kind:
+        return [
+            other
+            for other in doc.pools.get(kind, [])
+            if not _same_entity(other, key) and not _appears(other, prompt)
+        ]
+    if key[:1].isupper():
+        return _names_after_same_preposition(doc, key, prompt)
+    terms = _term_pool(doc)
+    singular = " ".join(_singular(w) for w in _tokens(key))
+    plural = singular != _key(key)
+    shown = []
+    for other, _ in terms.uses.most_common():
+        if other == singular or len(other.split()) != len(singular.split()):
+            continue
+        form = other + "s" if plural and not other.endswith("s") else other
+        if terms.written(form) and not _appears(form, prompt) and not _same_entity(form, key):
+            shown.append(form)
+    return shown

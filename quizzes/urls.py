@@ -153,6 +153,11 @@ instructor_urlpatterns = [
     path("teach/texts/add/", authoring.add_text, name="add_text"),
     path("teach/texts/<slug:slug>/", authoring.text_drafts, name="text_drafts"),
     path("teach/texts/<slug:slug>/restore/", authoring.restore_block, name="restore_block"),
+    path(
+        "teach/texts/<slug:slug>/select/",
+        authoring.draft_from_selection,
+        name="draft_from_selection",
+    ),
     path("teach/texts/<slug:slug>/drafts/", authoring.review_queue, name="review_queue"),
     path("teach/texts/<slug:slug>/drafts/accept/", authoring.bulk_accept, name="bulk_accept"),
     path("teach/texts/<slug:slug>/drafts/<id:pk>/", authoring.draft_card, name="draft_card"),

@@ -59,6 +59,7 @@ def page_urls(text, draft):
 def action_urls(text, draft):
     return [
         url("restore_block", text.slug),
+        url("draft_from_selection", text.slug),
         url("bulk_accept", text.slug),
         url("draft_accept", text.slug, draft.pk),
         url("draft_reject", text.slug, draft.pk),
@@ -203,6 +204,68 @@ def test_restore_refuses_a_span_that_is_not_a_skipped_line(teacher, hanse):
     assert response.status_code == 400
     assert "not one the generator skipped" in response.text
     assert not RestoredBlock.objects.exists()
+
+
+# Select to make
+
+
+def test_selected_words_make_a_draft_that_opens_in_its_editor(teacher, hanse):
+    body = hanse.body
+    start = body.index("Hamburg")
+    response = teacher.post(
+        url("draft_from_selection", hanse.slug),
+        {"start": start, "end": start + len("Hamburg"), "phrase": "Hamburg", "kind": "blank"},
+    )
+    draft = QuestionDraft.objects.get(rule="selected-blank")
+    assert response.status_code == 302
+    assert response["Location"] == url("draft_edit", hanse.slug, draft.pk)
+    assert (draft.answer_start, draft.answer_end) == (start, start + len("Hamburg"))
+    assert "_____" in draft.prompt and draft.source_start <= start < draft.source_end
+
+    # The same words again: the draft there already opens, nothing is added.
+    again = teacher.post(
+        url("draft_from_selection", hanse.slug),
+        {"start": start, "end": start + len("Hamburg"), "phrase": "Hamburg", "kind": "blank"},
+    )
+    assert again["Location"] == response["Location"]
+    assert QuestionDraft.objects.filter(rule="selected-blank").count() == 1
+
+
+def test_without_javascript_the_typed_words_are_found_in_the_text(teacher, hanse):
+    response = teacher.post(
+        url("draft_from_selection", hanse.slug), {"phrase": "1241", "kind": "choice"}
+    )
+    assert response.status_code == 302
+    pk = int(response["Location"].rstrip("/").split("/")[-2])
+    draft = QuestionDraft.objects.get(pk=pk)
+    assert draft.kind == "single_choice"
+    assert hanse.body[draft.answer_start : draft.answer_end] == "1241"
+    options = draft.data["options"]
+    assert len(options) == 4 and sum(o["correct"] for o in options) == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"phrase": "words that are nowhere", "kind": "blank"}, "not in the text"),
+        ({"phrase": "", "kind": "blank"}, "This field is required"),
+        ({"phrase": "Hamburg", "kind": "essay"}, "Select a valid choice"),
+    ],
+)
+def test_a_selection_that_cannot_make_a_draft_says_why(teacher, hanse, data, message):
+    before = QuestionDraft.objects.count()
+    response = teacher.post(url("draft_from_selection", hanse.slug), data)
+    assert response.status_code == 400
+    assert message in response.text
+    assert QuestionDraft.objects.count() == before
+
+
+def test_the_text_page_offers_select_to_make_with_each_segments_offset(teacher, hanse):
+    page = teacher.get(url("text_drafts", hanse.slug))
+    assert "Make a draft from the text" in page.text
+    start = hanse.body.index("The Hanseatic League was")
+    assert f'data-at="{start}"' in page.text
+    assert "quizzes/selection.js" in page.text
 
 
 # The review queue

@@ -552,6 +552,9 @@ MATRIX: dict[str, list[Case]] = {
     "quizzes:restore_block": [
         Case("empty form", "POST", url("quizzes:restore_block", text_slug), A_TEACHER_POST)
     ],
+    "quizzes:draft_from_selection": [
+        Case("empty form", "POST", url("quizzes:draft_from_selection", text_slug), A_TEACHER_POST)
+    ],
     "quizzes:review_queue": [
         Case("text", "GET", url("quizzes:review_queue", text_slug), A_TEACHER_PAGE)
     ],

@@ -13,9 +13,11 @@ from quizzes.question_generator import (
     BLANK,
     WARN_CONTEXT,
     Draft,
+    SelectionRefused,
     boilerplate_blocks,
     defined_aliases,
     derive,
+    draft_for_span,
     sentences,
     topic_phrase,
     uncovered_paragraphs,
@@ -566,3 +568,53 @@ def test_a_sentence_over_the_limit_is_asked_about_by_its_first_clause():
 
 def test_a_quotation_over_the_limit_is_not_cut_into_clauses():
     assert not [d for d in derive(RAPALLO) if d.prompt.startswith("Erickson paraphrases")]
+
+
+def span_of(text: str, words: str) -> tuple[int, int]:
+    start = text.index(words)
+    return start, start + len(words)
+
+
+def test_selected_words_make_a_blank_a_choice_of_their_kind_or_a_changed_fact():
+    vienna = TEXTS["vienna"]
+    blank = draft_for_span(vienna, *span_of(vienna, "Metternich"), "blank")
+    assert blank.kind == "short_answer" and blank.answer == "Metternich"
+    assert blank.prompt.startswith("The Austrian foreign minister, Klemens von _____,")
+    person = draft_for_span(vienna, *span_of(vienna, "Metternich"), "choice")
+    assert "Charles-Maurice de Talleyrand" in [o.text for o in person.options]  # a person
+    year = draft_for_span(TEXTS["locks"], *span_of(TEXTS["locks"], "1490s"), "choice")
+    assert all(o.text.endswith("0s") for o in year.options)  # decades for a decade
+    count = draft_for_span(vienna, *span_of(vienna, "39"), "true_false")
+    assert count.kind == "true_false" and count.answer in ("True", "False")
+    part = draft_for_span(vienna, *span_of(vienna, "tternic"), "blank")
+    assert part.answer == "Metternich"  # a word cut by the selection is taken whole
+
+
+@pytest.mark.parametrize(
+    ("words", "kind", "reason"),
+    [
+        ("The Congress of Vienna was a meeting of the great powers of Europe", "blank", "at most"),
+        ("Napoleon. It met", "blank", "inside one sentence"),
+        ("Saxony", "choice", "too few other words"),
+        ("Poland", "essay", "Choose a blank"),
+    ],
+)
+def test_a_selection_that_cannot_make_a_draft_says_why(words, kind, reason):
+    vienna = TEXTS["vienna"]
+    with pytest.raises(SelectionRefused, match=reason):
+        draft_for_span(vienna, *span_of(vienna, words), kind)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=len(TEXTS["tulips"])),
+    st.integers(min_value=1, max_value=60),
+    st.sampled_from(["blank", "choice", "true_false"]),
+)
+def test_any_selection_makes_a_valid_draft_or_says_why(start, length, kind):
+    text = TEXTS["tulips"]
+    try:
+        draft = draft_for_span(text, start, min(len(text), start + length), kind)
+    except SelectionRefused:
+        return
+    assert_invariants(text, [draft])

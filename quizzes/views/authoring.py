@@ -22,10 +22,15 @@ from quizzes.authoring_forms import (
     DraftFilterForm,
     RejectForm,
     RestoreForm,
+    SelectionForm,
 )
 from quizzes.models import Course, QuestionDraft, SourceText
 from quizzes.permissions import authoring_required
-from quizzes.question_generator import boilerplate_blocks, uncovered_paragraphs
+from quizzes.question_generator import (
+    SelectionRefused,
+    boilerplate_blocks,
+    uncovered_paragraphs,
+)
 from quizzes.views import redirect_page
 
 QUEUE_TEMPLATE = "quizzes/authoring/review_queue.html"
@@ -134,6 +139,7 @@ class Segment:
     """A run of the text shown one way: plain, in a draft's sentence, a key, or skipped clutter."""
 
     text: str
+    start: int = 0  # its offset in the text: the page's selection reads it
     sentence: bool = False
     key_of: int | None = None  # the draft whose key this is (the first one, if several)
     block: tuple[int, int] | None = None  # a skipped boilerplate line, with a restore button
@@ -165,6 +171,7 @@ def segments(body: str, drafts, skipped: list[tuple[int, int]]) -> list[Segment]
         result.append(
             Segment(
                 text=body[here:following],
+                start=here,
                 sentence=sentences > 0,
                 key_of=min(keys) if keys else None,
                 block=block,
@@ -193,6 +200,7 @@ def _text_context(text: SourceText) -> dict:
     skipped = [block for block in boilerplate_blocks(text.body) if block not in restored]
     return {
         "text": text,
+        "selection_form": SelectionForm(text=text),
         "segments": segments(text.body, drafts, skipped),
         "uncovered": uncovered_paragraphs(
             text.body,
@@ -220,6 +228,39 @@ def restore_block(request: HttpRequest, slug: str) -> HttpResponse:
     )
     messages.success(request, f"Line restored: {len(stored)} new draft(s).")
     return redirect_page(request, reverse("quizzes:text_drafts", args=[text.slug]))
+
+
+@require_POST
+@authoring_required
+def draft_from_selection(request: HttpRequest, slug: str) -> HttpResponse:
+    """Select to make: a draft of the words the instructor selected, of the kind they chose,
+    opened in its editor."""
+    text = get_object_or_404(_texts(request), slug=slug)
+    form = SelectionForm(request.POST, text=text)
+    problem = ""
+    if form.is_valid():
+        try:
+            draft, new = drafting.draft_from_selection(
+                text=text,
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+                kind=form.cleaned_data["kind"],
+            )
+        except SelectionRefused as refusal:
+            problem = str(refusal)
+        else:
+            if new:
+                messages.success(request, "Draft made: revise it and accept it into the bank.")
+            else:
+                messages.info(request, "A draft of that kind already asks about these words.")
+            return redirect_page(request, reverse("quizzes:draft_edit", args=[text.slug, draft.pk]))
+    else:
+        problem = (
+            " ".join(error for errors in form.errors.values() for error in errors)
+            or "Select some words of the text."
+        )
+    messages.error(request, problem)
+    return render(request, TEXT_TEMPLATE, _text_context(text), status=400)
 
 
 # The review queue
