@@ -67,9 +67,14 @@ def launch(client, lms, pending: PendingLaunch, secure=False, **login_changes):
     login = client.get(reverse("lti_login"), params, secure=secure)
     if login.status_code != 302:
         return login
-    query = {key: values[0] for key, values in parse_qs(urlsplit(login["Location"]).query).items()}
-    target, form = lms.authorize(query)
+    target, form = authorized(lms, login)
     return client.post(urlsplit(target).path, form, secure=secure)
+
+
+def authorized(lms, login) -> tuple[str, dict]:
+    """What the LMS's authorization endpoint answers the tool's login redirect with."""
+    query = {key: values[0] for key, values in parse_qs(urlsplit(login["Location"]).query).items()}
+    return lms.authorize(query)
 
 
 def stored_counts() -> dict:
@@ -82,6 +87,17 @@ def stored_counts() -> dict:
         "deployments": LtiDeployment.objects.count(),
         "line items": LtiLineItem.objects.count(),
     }
+
+
+def assert_refused(client, response, before: dict, reason: str, status: int = 0) -> None:
+    """A refusal: a 4xx page that says why, nothing stored, nobody signed in."""
+    if status:
+        assert response.status_code == status
+    else:
+        assert 400 <= response.status_code < 500
+    assert reason in response.text, response.text[response.text.find("<main") :][:800]
+    assert stored_counts() == before
+    assert "_auth_user_id" not in client.session
 
 
 def deep_link_a_quiz(client, lms, *, person=TEACHER, questions=2) -> tuple[Quiz, dict]:
@@ -287,24 +303,18 @@ def test_a_refused_launch_says_why_and_stores_nothing(client, lms, registered, c
     pending.tamper = tamper
     before = stored_counts()
     response = launch(client, lms, pending, **login_changes)
-    assert 400 <= response.status_code < 500
-    assert reason in response.text, response.text[response.text.find("<main") :][:800]
+    assert_refused(client, response, before, reason)
     assert "Nothing was stored." in response.text
-    assert stored_counts() == before
-    assert "_auth_user_id" not in client.session
 
 
 def test_a_launch_without_state_is_refused(client, lms, registered):
     deep_link_a_quiz(client, lms)
     client.logout()
     login = client.get(reverse("lti_login"), lms.login_params(PendingLaunch(ALEX)))
-    query = {key: values[0] for key, values in parse_qs(urlsplit(login["Location"]).query).items()}
-    _, form = lms.authorize(query)
+    _, form = authorized(lms, login)
     before = stored_counts()
     response = client.post(reverse("lti_launch"), {"id_token": form["id_token"]})
-    assert response.status_code == 400
-    assert "no state" in response.text
-    assert stored_counts() == before
+    assert_refused(client, response, before, "no state", 400)
 
 
 def test_a_replayed_launch_is_refused(client, lms, registered):
@@ -314,16 +324,12 @@ def test_a_replayed_launch_is_refused(client, lms, registered):
         reverse("lti_login"),
         lms.login_params(lms.resource_launch_for(lms.deep_link_items[-1], ALEX)),
     )
-    query = {key: values[0] for key, values in parse_qs(urlsplit(login["Location"]).query).items()}
-    _, form = lms.authorize(query)
+    _, form = authorized(lms, login)
     assert client.post(reverse("lti_launch"), form).status_code == 302
     before = stored_counts()
     client.logout()
     replayed = client.post(reverse("lti_launch"), form)
-    assert replayed.status_code == 400
-    assert "already used" in replayed.text
-    assert stored_counts() == before
-    assert "_auth_user_id" not in client.session
+    assert_refused(client, replayed, before, "already used", 400)
 
 
 def test_a_learner_cannot_launch_a_quiz_of_another_course(client, lms, registered):
@@ -334,9 +340,7 @@ def test_a_learner_cannot_launch_a_quiz_of_another_course(client, lms, registere
     item["custom"] = {"quizsite_quiz": str(elsewhere.pk)}
     before = stored_counts()
     response = launch(client, lms, lms.resource_launch_for(item, ALEX))
-    assert response.status_code == 403
-    assert "not part of this course" in response.text
-    assert stored_counts() == before
+    assert_refused(client, response, before, "not part of this course", 403)
 
 
 def test_a_mentor_and_a_learner_before_any_teacher_are_refused(client, lms, registered):
@@ -385,9 +389,7 @@ def test_a_garbage_launch_is_a_clear_400(client, lms, registered, id_token):
     state = parse_qs(urlsplit(login["Location"]).query)["state"][0]
     before = stored_counts()
     response = client.post(reverse("lti_launch"), {"id_token": id_token, "state": state})
-    assert response.status_code == 400
-    assert "This launch was refused" in response.text
-    assert stored_counts() == before
+    assert_refused(client, response, before, "This launch was refused", 400)
 
 
 def test_a_login_naming_another_client_of_a_registered_issuer_is_refused(client, lms, registered):
@@ -456,6 +458,13 @@ def served(lms, registered, live_server):
     return lms
 
 
+def launched(client, lms, item: dict, person: Person):
+    """The person opens the deep-linked quiz from the LMS; their account here."""
+    client.logout()
+    assert launch(client, lms, lms.resource_launch_for(item, person)).status_code == 302
+    return LtiUser.objects.get(sub=person.sub).auth_user
+
+
 def take_quiz(client, attempt, right: int) -> None:
     for position, response in enumerate(attempt.responses.order_by("position"), start=1):
         snapshot = response.snapshot
@@ -478,9 +487,7 @@ def test_a_graded_attempt_reaches_the_lms_once_and_a_regrade_follows(client, ser
     lms = served
     quiz, item = deep_link_a_quiz(client, lms, questions=4)
     course = quiz.course
-    client.logout()
-    launch(client, lms, lms.resource_launch_for(item, ALEX))
-    alex = LtiUser.objects.get(sub=ALEX.sub).auth_user
+    alex = launched(client, lms, item, ALEX)
     attempt = start_attempt(quiz=quiz, student=alex, course=course)
     take_quiz(client, attempt, right=3)
 
@@ -528,9 +535,7 @@ def test_a_graded_attempt_reaches_the_lms_once_and_a_regrade_follows(client, ser
 def test_scores_wait_while_the_lms_is_down_and_arrive_once_when_it_returns(client, served):
     lms = served
     quiz, item = deep_link_a_quiz(client, lms, questions=2)
-    client.logout()
-    launch(client, lms, lms.resource_launch_for(item, ALEX))
-    alex = LtiUser.objects.get(sub=ALEX.sub).auth_user
+    alex = launched(client, lms, item, ALEX)
     lms.down = True
     take_quiz(client, start_attempt(quiz=quiz, student=alex, course=quiz.course), right=1)
 
@@ -595,9 +600,7 @@ def test_after_the_commit_a_thread_sends_the_grade_and_the_command_sends_the_res
 ):
     lms = served
     quiz, item = deep_link_a_quiz(client, lms, questions=2)
-    client.logout()
-    launch(client, lms, lms.resource_launch_for(item, ALEX))
-    alex = LtiUser.objects.get(sub=ALEX.sub).auth_user
+    alex = launched(client, lms, item, ALEX)
     settings.LTI_SEND_SCORES_AFTER_COMMIT = True
     take_quiz(client, start_attempt(quiz=quiz, student=alex, course=quiz.course), right=2)
     deadline = time.monotonic() + 10
@@ -607,9 +610,7 @@ def test_after_the_commit_a_thread_sends_the_grade_and_the_command_sends_the_res
 
     # The LMS was down for Bea's grade: the command sends it once it is due.
     settings.LTI_SEND_SCORES_AFTER_COMMIT = False
-    client.logout()
-    launch(client, lms, lms.resource_launch_for(item, BEA))
-    bea = LtiUser.objects.get(sub=BEA.sub).auth_user
+    bea = launched(client, lms, item, BEA)
     take_quiz(client, start_attempt(quiz=quiz, student=bea, course=quiz.course), right=0)
     ScoreDelivery.objects.filter(lti_user__sub=BEA.sub).update(
         next_try_at=timezone.now() - timedelta(seconds=1)
@@ -624,9 +625,7 @@ def test_an_administrator_links_a_second_platforms_identity_to_the_first_account
     client, lms, registered
 ):
     quiz, item = deep_link_a_quiz(client, lms)
-    client.logout()
-    launch(client, lms, lms.resource_launch_for(item, ALEX))
-    first = LtiUser.objects.get(sub=ALEX.sub).auth_user
+    first = launched(client, lms, item, ALEX)
     client.logout()
 
     other = FakeLms()
