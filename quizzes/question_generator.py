@@ -23,6 +23,7 @@ from quizzes.passages import paragraphs
 # The kinds of draft proposed, by their names in quizzes/kinds/ (no multiple response).
 SINGLE_CHOICE, SHORT_ANSWER, TRUE_FALSE = "single_choice", "short_answer", "true_false"
 NUMERIC, MATCHING, ORDERING = "numeric", "matching", "ordering"
+CLOZE = "cloze"
 
 BLANK = "_____"
 MIN_WORDS, MAX_WORDS = 8, 45
@@ -68,6 +69,7 @@ class Draft:
     numeric_tolerance: float | None = None
     warnings: tuple[str, ...] = ()
     statement: bool = False
+    markup: str = ""  # a cloze draft's passage in Moodle's Cloze syntax
 
     def as_json(self) -> dict:
         """The draft as the JSON object of `derive_questions --json`."""
@@ -87,6 +89,7 @@ class Draft:
             "answer_end": self.answer_end,
             "rule": self.rule,
             "warnings": list(self.warnings),
+            "markup": self.markup,
         }
 
 
@@ -1448,6 +1451,85 @@ def _definition_candidates(doc: _Document, sentence: _Sentence) -> list[_Candida
     return candidates
 
 
+MAX_GAPS = 4
+_CLOZE_SPECIAL = "}~#\\"
+
+
+def _cloze_escape(text: str) -> str:
+    """Text of the passage as Cloze syntax reads it: its special characters escaped, runs of
+    whitespace one space (the spaces either side of a gap kept)."""
+    return "".join("\\" + c if c in _CLOZE_SPECIAL else c for c in re.sub(r"\s+", " ", text))
+
+
+def _gap(draft: Draft) -> str:
+    """A draft's key as a gap of Moodle's Cloze syntax: its number, its choice, its answers."""
+    if draft.kind == NUMERIC:
+        value, tolerance = draft.numeric_value or 0.0, draft.numeric_tolerance or 0.0
+        return f"{{1:NUMERICAL:={value:g}:{tolerance:g}}}"
+    if draft.kind == SINGLE_CHOICE:
+        # In the choice's own order (sorted): a drop-down shows them as written.
+        shown = [("=" if o.correct else "") + _cloze_escape(o.text) for o in draft.options]
+        return "{1:MULTICHOICE:" + "~".join(shown) + "}"
+    answers = "~=".join(_cloze_escape(a) for a in draft.answers or (draft.answer,))
+    return "{1:SHORTANSWER:=" + answers + "}"
+
+
+def _paragraph_cloze(doc: _Document, candidates: list[_Candidate]) -> list[_Candidate]:
+    """One cloze draft for the text: the paragraph whose drafts ask about the most different
+    keys, with two to four of those keys as its gaps (a number, a drop-down of the choice's
+    options, or the blank's accepted answers), each said once in the paragraph."""
+    gapped = [
+        c.draft
+        for c in candidates
+        if c.draft.kind in (SHORT_ANSWER, SINGLE_CHOICE, NUMERIC) and not c.draft.statement
+    ]
+    best: tuple[int, int, list[Draft]] | None = None
+    for paragraph in paragraphs(doc.text):
+        body = doc.text[paragraph.start : paragraph.end]
+        if "{" in body or "}" in body:
+            continue  # braces would read as gaps
+        inside = sorted(
+            (d for d in gapped if paragraph.start <= d.answer_start < paragraph.end),
+            key=lambda d: d.answer_start,
+        )
+        chosen: list[Draft] = []
+        for draft in inside:
+            if len(chosen) == MAX_GAPS:
+                break
+            if chosen and draft.answer_start < chosen[-1].answer_end:
+                continue
+            if any(_key(draft.answer) == _key(c.answer) for c in chosen):
+                continue
+            if body.casefold().count(_key(draft.answer)) != 1:
+                continue  # said again in the passage: the gap would give itself away
+            chosen.append(draft)
+        if len(chosen) >= 2 and (best is None or len(chosen) > best[0]):
+            best = (len(chosen), paragraph.start, chosen)
+    if best is None:
+        return []
+    _, start, chosen = best
+    paragraph = next(p for p in paragraphs(doc.text) if p.start == start)
+    pieces, at = [], paragraph.start
+    for draft in chosen:
+        pieces += [_cloze_escape(doc.text[at : draft.answer_start]), _gap(draft)]
+        at = draft.answer_end
+    pieces.append(_cloze_escape(doc.text[at : paragraph.end]))
+    markup = "".join(pieces)
+    text = doc.text[paragraph.start : paragraph.end]
+    draft = Draft(
+        kind=CLOZE,
+        prompt="Fill in the gaps in this passage of the text.",
+        answer=text,
+        source_start=paragraph.start,
+        source_end=paragraph.end,
+        answer_start=paragraph.start,
+        answer_end=paragraph.end,
+        rule="paragraph-cloze",
+        markup=markup,
+    )
+    return [_Candidate(6, False, draft)]
+
+
 def _terms_for_bare_paragraphs(doc: _Document, candidates: list[_Candidate]) -> list[_Candidate]:
     """One draft for each paragraph no other rule asked about: a name it defines, else the
     text's most used term one of its sentences can be asked about."""
@@ -1576,10 +1658,12 @@ def _derive(text: str, restore: Iterable[tuple[int, int]]) -> list[Draft]:
         candidates += _pick_per_sentence(found)
     candidates += _ordering(doc)
     candidates += _terms_for_bare_paragraphs(doc, candidates)
+    # Not counted in the share of dates: it asks about the paragraph, not one date.
+    cloze = _paragraph_cloze(doc, candidates)
     drafts = []
     seen = set()
     per_key: Counter = Counter()
-    for candidate in sorted(_cap_dates(candidates), key=lambda c: c.draft.source_start):
+    for candidate in sorted(_cap_dates(candidates) + cloze, key=lambda c: c.draft.source_start):
         draft = candidate.draft
         key = _key(draft.answer)
         if (draft.kind, draft.prompt) in seen or per_key[key] >= MAX_PER_KEY:

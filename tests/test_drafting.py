@@ -22,7 +22,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 DATA = Path(__file__).parent / "data" / "generator"
-KINDS = ["single_choice", "true_false", "short_answer", "numeric", "matching", "ordering"]
+KINDS = ["single_choice", "true_false", "short_answer", "numeric", "matching", "ordering", "cloze"]
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quizzes.kinds import cloze
 from quizzes.passages import paragraphs
 from quizzes.question_generator import (
     BLANK,
@@ -67,7 +68,8 @@ def assert_invariants(text: str, drafts: list[Draft]) -> None:
             correct = next(o for o in draft.options if o.correct)
             assert correct.text == " ".join(draft.answer.split())
         assert not any(s < draft.source_end and draft.source_start < e for s, e in blocks)
-        per_sentence[(draft.source_start, draft.source_end)] += 1
+        if draft.kind != "cloze":  # a passage, not a sentence
+            per_sentence[(draft.source_start, draft.source_end)] += 1
     assert all(n <= 2 for n in per_sentence.values())
 
 
@@ -103,7 +105,7 @@ def test_stems_never_open_with_a_pronoun_or_here_there(name):
 def test_blanks_stand_in_sentences_of_8_to_45_words(name):
     text = TEXTS[name]
     for draft in derive(text):
-        if draft.kind != "ordering":
+        if draft.kind not in ("ordering", "cloze"):  # these ask about a passage
             words = text[draft.source_start : draft.source_end].split()
             assert 8 <= len(words) <= 46  # "16 April, 1922" counts as three words
 
@@ -208,7 +210,9 @@ def test_a_restored_block_is_read():
 
 @pytest.fixture(scope="module")
 def rapallo():
-    return derive(RAPALLO)
+    """Rapallo's drafts on a sentence (the paragraph cloze quotes whole paragraphs: its own test
+    is below)."""
+    return [d for d in derive(RAPALLO) if d.kind != "cloze"]
 
 
 def test_rapallo_date_question_keyed_16_april_1922(rapallo):
@@ -618,3 +622,18 @@ def test_any_selection_makes_a_valid_draft_or_says_why(start, length, kind):
     except SelectionRefused:
         return
     assert_invariants(text, [draft])
+
+
+def test_a_paragraph_cloze_has_two_to_four_gaps_from_the_texts_own_keys():
+    made = 0
+    for name, text in TEXTS.items():
+        for draft in derive(text):
+            if draft.rule != "paragraph-cloze":
+                continue
+            made += 1
+            passage = text[draft.source_start : draft.source_end]
+            assert draft.answer == passage
+            assert not cloze._key_problems_of(draft.markup), name
+            gaps = cloze.parse(draft.markup).gaps
+            assert 2 <= len(gaps) <= 4
+    assert made >= 15

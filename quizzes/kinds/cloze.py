@@ -528,6 +528,7 @@ def _key_problems_of(markup: str) -> list[str]:
 class ClozeKind(QuestionKind):
     name = "cloze"
     label = "Cloze (gaps in a passage)"
+    draft_keys_passage = True
     description = (
         "A passage of the text with gaps: typed words, numbers or drop-downs, marked gap by gap."
     )
