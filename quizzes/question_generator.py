@@ -1530,6 +1530,68 @@ def _paragraph_cloze(doc: _Document, candidates: list[_Candidate]) -> list[_Cand
     return [_Candidate(6, False, draft)]
 
 
+STATEMENTS = (3, 4)  # at least, at most
+MAX_STATEMENT_WORDS = 35
+
+
+def _which_is_true(doc: _Document, candidates: list[_Candidate]) -> list[_Candidate]:
+    """One "which of these is true" draft for the text: three or four of its dated sentences,
+    in the text's order, one as written and the others with their date changed as the date
+    rules change it (a date after "in"/"on", another year of the text or a near one: false by
+    the text). The shortest sentences that need no context are taken; the true one is picked
+    by the text."""
+    dated: dict[tuple[int, int], tuple[str, str, Draft]] = {}
+    used = Counter((c.draft.source_start, c.draft.source_end) for c in candidates)
+    for candidate in sorted(candidates, key=lambda c: c.draft.source_end - c.draft.source_start):
+        draft = candidate.draft
+        if not candidate.is_date or draft.warnings or draft.statement:
+            continue  # a true/false draft keeps no changed date apart from its sentence
+        wrong = next((o.text for o in draft.options if not o.correct), None)
+        if wrong is None:
+            continue
+        sentence = doc.text[draft.source_start : draft.source_end]
+        if len(sentence.split()) > MAX_STATEMENT_WORDS or not sentence.rstrip().endswith("."):
+            continue
+        if _span(draft) in dated:
+            continue
+        true = _norm(sentence)
+        false = _norm(
+            doc.text[draft.source_start : draft.answer_start]
+            + wrong
+            + doc.text[draft.answer_end : draft.source_end]
+        )
+        dated[_span(draft)] = (true, false, draft)
+    if len(dated) < STATEMENTS[0]:
+        return []
+    picked = [dated[span] for span in sorted(dated)][: STATEMENTS[1]]
+    seed = zlib.crc32("".join(true for true, _, _ in picked).encode())
+    order = [i for i in range(len(picked)) if used[_span(picked[i][2])] < MAX_PER_SENTENCE]
+    if not order:
+        return []
+    right = order[seed % len(order)]
+    options = tuple(
+        Option(true if i == right else false, i == right)
+        for i, (true, false, _) in enumerate(picked)
+    )
+    keyed = picked[right][2]
+    draft = Draft(
+        kind=SINGLE_CHOICE,
+        prompt="Which of these statements is true, according to the text?",
+        answer=doc.text[keyed.source_start : keyed.source_end],
+        source_start=keyed.source_start,
+        source_end=keyed.source_end,
+        answer_start=keyed.source_start,
+        answer_end=keyed.source_end,
+        rule="which-is-true",
+        options=options,
+    )
+    return [_Candidate(6, False, draft)]
+
+
+def _span(draft: Draft) -> tuple[int, int]:
+    return draft.source_start, draft.source_end
+
+
 def _terms_for_bare_paragraphs(doc: _Document, candidates: list[_Candidate]) -> list[_Candidate]:
     """One draft for each paragraph no other rule asked about: a name it defines, else the
     text's most used term one of its sentences can be asked about."""
@@ -1658,8 +1720,8 @@ def _derive(text: str, restore: Iterable[tuple[int, int]]) -> list[Draft]:
         candidates += _pick_per_sentence(found)
     candidates += _ordering(doc)
     candidates += _terms_for_bare_paragraphs(doc, candidates)
-    # Not counted in the share of dates: it asks about the paragraph, not one date.
-    cloze = _paragraph_cloze(doc, candidates)
+    # Not counted in the share of dates: they ask about a paragraph, or several sentences.
+    cloze = _paragraph_cloze(doc, candidates) + _which_is_true(doc, candidates)
     drafts = []
     seen = set()
     per_key: Counter = Counter()

@@ -1,6 +1,7 @@
 """The question generator: invariants on any text, the Rapallo bars, the judged set. No database."""
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -637,3 +638,14 @@ def test_a_paragraph_cloze_has_two_to_four_gaps_from_the_texts_own_keys():
             gaps = cloze.parse(draft.markup).gaps
             assert 2 <= len(gaps) <= 4
     assert made >= 15
+
+
+def test_which_is_true_keeps_one_sentence_and_changes_the_date_of_the_others():
+    (draft,) = [d for d in derive(TEXTS["penicillin"]) if d.rule == "which-is-true"]
+    right = [o for o in draft.options if o.correct]
+    assert len(right) == 1 and right[0].text == " ".join(draft.answer.split())
+    assert right[0].text in " ".join(TEXTS["penicillin"].split())
+    for option in draft.options:
+        if not option.correct:
+            assert option.text not in " ".join(TEXTS["penicillin"].split())  # changed
+            assert re.search(r"\b1[0-9]{3}\b", option.text)  # a date is what changed
