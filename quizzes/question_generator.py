@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 
 from quizzes.passages import paragraphs
 
-# The kinds of draft proposed, by their names in quizzes/kinds/ (no multiple response).
+# The kinds of draft proposed, by their names in quizzes/kinds/.
 SINGLE_CHOICE, SHORT_ANSWER, TRUE_FALSE = "single_choice", "short_answer", "true_false"
 NUMERIC, MATCHING, ORDERING = "numeric", "matching", "ordering"
-CLOZE = "cloze"
+CLOZE, MULTIPLE_RESPONSE = "cloze", "multiple_response"
 
 BLANK = "_____"
 MIN_WORDS, MAX_WORDS = 8, 45
@@ -1530,6 +1530,62 @@ def _paragraph_cloze(doc: _Document, candidates: list[_Candidate]) -> list[_Cand
     return [_Candidate(6, False, draft)]
 
 
+# "held by the United States, Britain, France and the Soviet Union": names of one type.
+_LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?$")
+MAX_LIST_DISTRACTORS = 3
+
+
+def _list_candidates(doc: _Document, sentence: _Sentence) -> list[_Candidate]:
+    """A list of three or more names of one type in a sentence ("shared by Uganda, Kenya and
+    Tanzania"), asked as multiple response: the list blanked, its names right, names of the
+    same type the sentence does not say wrong."""
+    mentions = sentence.mentions
+    candidates = []
+    index = 0
+    while index < len(mentions):
+        run = [mentions[index]]
+        kind = doc.types.get(_key(mentions[index].surface))
+        while index + len(run) < len(mentions):
+            following = mentions[index + len(run)]
+            between = doc.text[run[-1].end : following.start]
+            if doc.types.get(_key(following.surface)) != kind or not _LIST_JOIN.match(between):
+                break
+            run.append(following)
+        index += len(run)
+        if kind in (None, "nationality") or len(run) < 3:
+            continue
+        if " and " not in doc.text[run[-2].end : run[-1].start]:
+            continue  # a list ends with "and"
+        start, end = run[0].start, run[-1].end
+        prompt = _cloze(doc.text, sentence, start, end)
+        named = [_norm(m.surface) for m in run]
+        wrong = [
+            other
+            for other in doc.pools.get(kind, [])
+            if not any(_same_entity(other, name) for name in named) and not _appears(other, prompt)
+        ][:MAX_LIST_DISTRACTORS]
+        if len(wrong) < 2:
+            continue
+        options = sorted(
+            [Option(name, True) for name in named] + [Option(w, False) for w in wrong],
+            key=lambda o: o.text.casefold(),
+        )
+        draft = Draft(
+            kind=MULTIPLE_RESPONSE,
+            prompt=f"{prompt} (Choose all that the text names.)",
+            answer=doc.text[start:end],
+            source_start=sentence.start,
+            source_end=sentence.end,
+            answer_start=start,
+            answer_end=end,
+            rule="list-multiple-response",
+            options=tuple(options),
+            warnings=tuple(_context_warnings(doc, sentence, prompt)),
+        )
+        candidates.append(_Candidate(2, False, draft))
+    return candidates
+
+
 STATEMENTS = (3, 4)  # at least, at most
 MAX_STATEMENT_WORDS = 35
 
@@ -1664,6 +1720,8 @@ def _valid(draft: Draft, text: str, skipped: list[tuple[int, int]]) -> bool:
     texts = [o.text.casefold() for o in draft.options]
     if len(set(texts)) != len(texts) or any(_appears(t, draft.prompt) for t in texts):
         return False
+    if draft.kind == MULTIPLE_RESPONSE:
+        return len(texts) >= 3 and 0 < sum(o.correct for o in draft.options) < len(texts)
     if draft.options:
         return len(texts) >= 2 and sum(o.correct for o in draft.options) == 1
     return True
@@ -1710,6 +1768,7 @@ def _derive(text: str, restore: Iterable[tuple[int, int]]) -> list[Draft]:
         found = _matching_candidates(doc, sentence)
         taken = [(c.draft.answer_start, c.draft.answer_end) for c in found]
         for candidate in [
+            *_list_candidates(doc, sentence),
             *_date_candidates(doc, sentence),
             *_name_candidates(doc, sentence),
             *_count_candidates(doc, sentence),

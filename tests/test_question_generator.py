@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quizzes import kinds
 from quizzes.kinds import cloze
 from quizzes.passages import paragraphs
 from quizzes.question_generator import (
@@ -649,3 +650,24 @@ def test_which_is_true_keeps_one_sentence_and_changes_the_date_of_the_others():
         if not option.correct:
             assert option.text not in " ".join(TEXTS["penicillin"].split())  # changed
             assert re.search(r"\b1[0-9]{3}\b", option.text)  # a date is what changed
+
+
+def test_a_list_of_names_of_one_type_is_asked_as_multiple_response():
+    text = (
+        "In 1919 France, Britain and Italy signed the treaty at a palace outside Paris. "
+        "The talks that spring did not include Germany, and the delegates of Russia and of "
+        "Japan left before the end of the conference."
+    )
+    (draft,) = [d for d in derive(text) if d.rule == "list-multiple-response"]
+    assert draft.kind == "multiple_response"
+    assert draft.prompt.startswith("In 1919 _____ signed the treaty")
+    assert {o.text for o in draft.options if o.correct} == {"France", "Britain", "Italy"}
+    assert {o.text for o in draft.options if not o.correct} <= {"Germany", "Russia", "Japan"}
+    assert len(draft.options) >= 5
+    assert_invariants(text, [draft])
+    key = kinds.get("multiple_response").key_from_draft(draft.as_json())
+    assert sorted(o["text"] for o in key["options"] if o["correct"]) == [
+        "Britain",
+        "France",
+        "Italy",
+    ]
