@@ -16,7 +16,7 @@ import re
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from quizzes.passages import paragraphs
 
@@ -938,7 +938,7 @@ def _date_candidates(doc: _Document, sentence: _Sentence) -> list[_Candidate]:
         if kind != "date" and flip:
             draft = _true_false(doc, sentence, (start, end), shown[0], f"{kind}-true-false")
         else:
-            draft = _choice(doc, sentence, (start, end), shown, rule)
+            draft = _as_question(_choice(doc, sentence, (start, end), shown, rule), kind)
         if draft:
             candidates.append(_Candidate(1 if kind == "date" else 2, True, draft))
     taken = [(s, e) for s, e, *_ in found]
@@ -949,6 +949,32 @@ def _date_candidates(doc: _Document, sentence: _Sentence) -> list[_Candidate]:
         if draft:
             candidates.append(_Candidate(1, True, draft))
     return candidates
+
+
+# "The Suez Canal Company was founded in _____, and most of its shares…": a passive statement
+# of when something was done, which reads as a question.
+_PASSIVE_DATE = re.compile(
+    r"^(?P<subject>[A-Z][^,;:]{2,80}?) (?P<aux>was|were) "
+    r"(?P<done>[a-z]+(?:ed|en|t|wn|ng|ld|ilt|ade|ght))\b(?P<where>[^,;:_]{0,40}?) "
+    r"(?P<prep>in|on) _____(?P<rest>[^_]*)$"
+)
+_ASKED = {"year": "In which year", "date": "On which date", "decade": "In which decade"}
+
+
+def _as_question(draft: Draft, kind: str) -> Draft:
+    """A date choice whose sentence says when something was done, asked as a wh-question:
+    "In which year was the Suez Canal Company founded?" A clause after a comma is left out; a
+    sentence of another shape keeps its blank."""
+    match = _PASSIVE_DATE.match(draft.prompt)
+    if match is None:
+        return draft
+    subject = match["subject"]
+    if subject.split()[0] in ("The", "A", "An"):
+        subject = subject[0].lower() + subject[1:]
+    rest = match["rest"].strip()
+    tail = "" if rest.startswith(",") or rest in ("", ".") else " " + rest.rstrip(".")
+    question = f"{_ASKED[kind]} {match['aux']} {subject} {match['done']}{match['where']}{tail}?"
+    return replace(draft, prompt=_norm(question), rule=f"{kind}-question")
 
 
 def _day_month(doc: _Document, sentence: _Sentence, match: re.Match) -> Draft | None:

@@ -671,3 +671,10 @@ def test_a_list_of_names_of_one_type_is_asked_as_multiple_response():
         "France",
         "Italy",
     ]
+
+
+def test_when_something_was_done_is_asked_as_a_question():
+    prompts = {d.prompt: d for d in derive(TEXTS["suez"]) if d.rule.endswith("-question")}
+    founded = prompts["In which year was the Suez Canal Company founded?"]
+    assert founded.answer == "1858" and founded.kind == "single_choice"
+    assert "On which date was the canal opened?" in prompts  # the clause after the comma left out
