@@ -13,6 +13,7 @@ checked against the invariants before it is returned, so a rule bug drops a draf
 """
 
 import re
+import unicodedata
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -847,8 +848,20 @@ def _blank(
         answer_start=start,
         answer_end=end,
         rule=rule,
-        answers=tuple(dict.fromkeys([_norm(key), *variants, *_also_called(doc, key)])),
+        answers=_with_unaccented([_norm(key), *variants, *_also_called(doc, key)]),
         warnings=tuple(_context_warnings(doc, sentence, prompt)),
+    )
+
+
+def _unaccented(text: str) -> str:
+    """The text without its accents, as a keyboard without them types it: Compiègne, Compiegne."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _with_unaccented(answers: list[str]) -> tuple[str, ...]:
+    return tuple(
+        dict.fromkeys([form for answer in answers for form in (answer, _unaccented(answer))])
     )
 
 

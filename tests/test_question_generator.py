@@ -678,3 +678,10 @@ def test_when_something_was_done_is_asked_as_a_question():
     founded = prompts["In which year was the Suez Canal Company founded?"]
     assert founded.answer == "1858" and founded.kind == "single_choice"
     assert "On which date was the canal opened?" in prompts  # the clause after the comma left out
+
+
+def test_a_blank_accepts_its_key_typed_without_accents():
+    (armistice,) = [
+        d for d in derive(TEXTS["kiel"]) if d.answer == "Compiègne" and d.kind == "short_answer"
+    ]
+    assert armistice.answers == ("Compiègne", "Compiegne")
