@@ -77,11 +77,16 @@ def add_staff(course: Course, username: str, role: str) -> Membership:
         membership, _ = Membership.objects.update_or_create(
             course=course, user=user, defaults={"role": role, "removed_at": None}
         )
-        if not user.is_staff:
-            # Staff see the Teaching menu; the admin shows them only their courses' objects.
-            user.is_staff = True
-            user.save(update_fields=["is_staff"])
+        make_staff(user)
     return membership
+
+
+def make_staff(user) -> None:
+    """A course's teacher or assistant is staff: staff see the Teaching menu, and the admin
+    shows them only their courses' objects."""
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
 
 
 def remove(membership: Membership, *, by) -> None:

@@ -565,13 +565,17 @@ def test_roster_sync_brings_students_who_never_launched(client, served):
     quiz, _ = deep_link_a_quiz(client, lms)
     course = quiz.course
     gone = Person("lms-student-3", LEARNER, "Cy", "Gone", status="Inactive")
-    lms.members = [TEACHER, ALEX, BEA, gone]
+    assistant = Person("lms-ta-9", TEACHING_ASSISTANT, "Tam", "Assist")
+    lms.members = [TEACHER, ALEX, BEA, gone, assistant]
     teacher = LtiUser.objects.get(sub=TEACHER.sub).auth_user
     roster = client.get(reverse("quizzes:roster", args=[course.code]))
     assert "Sync the roster from the LMS" in roster.text
     response = client.post(reverse("quizzes:roster_sync", args=[course.code]), follow=True)
     assert response.status_code == 200
-    assert "2 added" in response.text
+    assert "3 added" in response.text
+    synced = LtiUser.objects.get(sub="lms-ta-9").auth_user
+    assert Membership.objects.get(course=course, user=synced).role == Role.ASSISTANT
+    assert synced.is_staff  # sees the Teaching pages before ever launching
     students = Membership.objects.filter(course=course, role=Role.STUDENT)
     assert sorted(m.user.first_name for m in students) == ["Alex", "Bea"]
     gradebook = client.get(reverse("quizzes:gradebook", args=[course.code, quiz.slug]))

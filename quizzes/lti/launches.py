@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from lti_tool.models import LtiLaunch, LtiLineItem, LtiUser
 from lti_tool.utils import sync_data_from_launch
 
+from quizzes.enrolment import make_staff
 from quizzes.lti.tool import LaunchRefused
 from quizzes.models import STAFF_ROLES, Assignment, Course, Membership, Quiz, Role
 from quizzes.models.lms import LmsCourse, LmsQuizLink, PlatformSettings
@@ -101,10 +102,8 @@ def arrive(launch: LtiLaunch) -> Arrival:
         if not created and membership.role != role:
             membership.role = role
             membership.save(update_fields=["role"])
-        if role in STAFF_ROLES and not user.is_staff:
-            # As enrolment.add_staff does: staff see the Teaching pages.
-            user.is_staff = True
-            user.save(update_fields=["is_staff"])
+        if role in STAFF_ROLES:
+            make_staff(user)
         if quiz is not None:
             _link_quiz(launch, quiz)
     settings = PlatformSettings.objects.filter(registration=launch.registration).first()

@@ -11,9 +11,10 @@ from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.service_connector import ServiceConnector
 from requests import RequestException
 
+from quizzes.enrolment import make_staff
 from quizzes.lti.launches import course_role, user_for
 from quizzes.lti.tool import LaunchRefused, PlatformSession
-from quizzes.models import Membership
+from quizzes.models import STAFF_ROLES, Membership
 from quizzes.models.lms import LmsCourse
 
 
@@ -48,17 +49,25 @@ def sync_roster(link: LmsCourse) -> RosterSync:
     now = timezone.now()
     with transaction.atomic():
         context.update_memberships(members)
+        identities = {
+            lti_user.sub: lti_user
+            for lti_user in LtiUser.objects.filter(
+                registration=registration, sub__in=[m["user_id"] for m in members]
+            ).select_related("auth_user")
+        }
+        memberships = {m.user_id: m for m in Membership.objects.filter(course=link.course)}
         for member in members:
             role = course_role(member.get("roles", []))
             if role is None:
                 continue
-            lti_user = LtiUser.objects.get(registration=registration, sub=member["user_id"])
-            user = user_for(lti_user)
+            user = user_for(identities[member["user_id"]])
             active = member.get("status", "Active") == "Active"
-            membership = Membership.objects.filter(course=link.course, user=user).first()
+            membership = memberships.get(user.pk)
             if membership is None:
                 if active:
                     Membership.objects.create(course=link.course, user=user, role=role)
+                    if role in STAFF_ROLES:
+                        make_staff(user)
                     result.added += 1
                 continue
             if not active and not membership.is_removed:
@@ -68,6 +77,8 @@ def sync_roster(link: LmsCourse) -> RosterSync:
             elif active and membership.role != role and not membership.is_removed:
                 membership.role = role
                 membership.save(update_fields=["role"])
+                if role in STAFF_ROLES:
+                    make_staff(user)
                 result.changed += 1
             else:
                 result.unchanged += 1
