@@ -101,9 +101,21 @@ def _wordset(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-_MONTHS = _wordset(
-    "January February March April May June July August September October November December"
-)
+_MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_MONTHS = frozenset(_MONTH_NAMES)
 _WEEKDAYS = _wordset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday")
 _ABBREVIATIONS = _wordset(
     "mr mrs ms dr prof st jr sr gen col lt capt maj sgt adm cmdr gov sen rep rev fr vs no nos fig "
@@ -233,20 +245,7 @@ _ONE_SIDED = (
 # Patterns
 
 _MONTH = "(?:" + "|".join(sorted(_MONTHS)) + ")"
-_MONTH_ORDER = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
+_MONTH_ORDER = [name.casefold() for name in _MONTH_NAMES]
 _LINE = re.compile(r"[^\r\n]+")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*")
@@ -1294,15 +1293,12 @@ def _ordering(doc: _Document) -> list[_Candidate]:
         if len({label.casefold() for _, label in labels}) < len(labels):
             continue
         first, last = doc.sentences[run[0][0]], doc.sentences[run[-1][0]]
-        draft = Draft(
-            kind=ORDERING,
-            prompt="Put these events in chronological order.",
-            answer=doc.text[first.start : last.end],
-            source_start=first.start,
-            source_end=last.end,
-            answer_start=first.start,
-            answer_end=last.end,
-            rule="date-ordering",
+        draft = _passage_draft(
+            doc,
+            ORDERING,
+            "Put these events in chronological order.",
+            (first.start, last.end),
+            "date-ordering",
             order=tuple(label for _, label in sorted(labels)),
             warnings=(WARN_LABEL,),
         )
@@ -1554,16 +1550,12 @@ def _paragraph_cloze(doc: _Document, candidates: list[_Candidate]) -> list[_Cand
         at = draft.answer_end
     pieces.append(_cloze_escape(doc.text[at : paragraph.end]))
     markup = "".join(pieces)
-    text = doc.text[paragraph.start : paragraph.end]
-    draft = Draft(
-        kind=CLOZE,
-        prompt="Fill in the gaps in this passage of the text.",
-        answer=text,
-        source_start=paragraph.start,
-        source_end=paragraph.end,
-        answer_start=paragraph.start,
-        answer_end=paragraph.end,
-        rule="paragraph-cloze",
+    draft = _passage_draft(
+        doc,
+        CLOZE,
+        "Fill in the gaps in this passage of the text.",
+        (paragraph.start, paragraph.end),
+        "paragraph-cloze",
         markup=markup,
     )
     return [_Candidate(6, False, draft)]
@@ -1669,15 +1661,12 @@ def _which_is_true(doc: _Document, candidates: list[_Candidate]) -> list[_Candid
         for i, (true, false, _) in enumerate(picked)
     )
     keyed = picked[right][2]
-    draft = Draft(
-        kind=SINGLE_CHOICE,
-        prompt="Which of these statements is true, according to the text?",
-        answer=doc.text[keyed.source_start : keyed.source_end],
-        source_start=keyed.source_start,
-        source_end=keyed.source_end,
-        answer_start=keyed.source_start,
-        answer_end=keyed.source_end,
-        rule="which-is-true",
+    draft = _passage_draft(
+        doc,
+        SINGLE_CHOICE,
+        "Which of these statements is true, according to the text?",
+        _span(keyed),
+        "which-is-true",
         options=options,
     )
     return [_Candidate(6, False, draft)]
@@ -1685,6 +1674,24 @@ def _which_is_true(doc: _Document, candidates: list[_Candidate]) -> list[_Candid
 
 def _span(draft: Draft) -> tuple[int, int]:
     return draft.source_start, draft.source_end
+
+
+def _passage_draft(
+    doc: _Document, kind: str, prompt: str, span: tuple[int, int], rule: str, **parts
+) -> Draft:
+    """A draft that keys on a whole passage of the text (a run of sentences, a paragraph)."""
+    start, end = span
+    return Draft(
+        kind=kind,
+        prompt=prompt,
+        answer=doc.text[start:end],
+        source_start=start,
+        source_end=end,
+        answer_start=start,
+        answer_end=end,
+        rule=rule,
+        **parts,
+    )
 
 
 def _terms_for_bare_paragraphs(doc: _Document, candidates: list[_Candidate]) -> list[_Candidate]:
