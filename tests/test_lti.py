@@ -60,6 +60,20 @@ def registered(lms, client, db):
     return LtiRegistration.objects.get(issuer=lms.issuer)
 
 
+@pytest.fixture
+def other(lms, registered, client):
+    """A second platform, registered by the same administrator."""
+    platform = FakeLms()
+    platform.tool_launch_url = lms.tool_launch_url
+    platform.fetch_tool_jwks = lms.fetch_tool_jwks
+    client.force_login(User.objects.get(username="root"))
+    values = platform.registration_values(name="Other LMS")
+    assert client.post(reverse("lti_platforms"), values).status_code == 302
+    client.logout()
+    yield platform
+    platform.stop()
+
+
 def launch(client, lms, pending: PendingLaunch, secure=False, **login_changes):
     """The browser's part: the LMS sends it to the tool's login initiation, the tool to the
     LMS's authorization endpoint, which has it post the id_token to the tool's launch URL."""
@@ -218,7 +232,7 @@ def test_an_instructor_deep_links_a_quiz_and_a_learner_launches_it(client, lms, 
     assert line_item.quizsite_links.get().quiz == quiz
 
 
-def test_a_second_launch_is_the_same_user_and_a_second_platform_another(client, lms, registered):
+def test_a_second_launch_is_the_same_user_and_a_second_platform_another(client, lms, other):
     deep_link_a_quiz(client, lms)
     item = lms.deep_link_items[-1]
     for _ in range(2):
@@ -226,23 +240,13 @@ def test_a_second_launch_is_the_same_user_and_a_second_platform_another(client, 
         assert launch(client, lms, lms.resource_launch_for(item, ALEX)).status_code == 302
     assert LtiUser.objects.filter(sub=ALEX.sub).count() == 1
 
-    other = FakeLms()
-    try:
-        other.tool_launch_url = lms.tool_launch_url
-        other.fetch_tool_jwks = lms.fetch_tool_jwks
-        admin = User.objects.get(username="root")
-        client.force_login(admin)
-        values = other.registration_values(name="Other LMS")
-        assert client.post(reverse("lti_platforms"), values).status_code == 302
-        client.logout()
-        # A learner cannot open a course no teacher has set up on that platform.
-        learner_first = launch(client, other, PendingLaunch(ALEX, "LtiDeepLinkingRequest"))
-        assert learner_first.status_code == 403
-        other_teacher = Person(ALEX.sub, INSTRUCTOR, "Alex", "Ames", ALEX.email)
-        response = launch(client, other, PendingLaunch(other_teacher, "LtiDeepLinkingRequest"))
-        assert response.status_code == 302
-    finally:
-        other.stop()
+    client.logout()
+    # A learner cannot open a course no teacher has set up on that platform.
+    learner_first = launch(client, other, PendingLaunch(ALEX, "LtiDeepLinkingRequest"))
+    assert learner_first.status_code == 403
+    other_teacher = Person(ALEX.sub, INSTRUCTOR, "Alex", "Ames", ALEX.email)
+    response = launch(client, other, PendingLaunch(other_teacher, "LtiDeepLinkingRequest"))
+    assert response.status_code == 302
     same_sub = LtiUser.objects.filter(sub=ALEX.sub)
     assert same_sub.count() == 2
     assert len({lti_user.auth_user_id for lti_user in same_sub}) == 2  # never joined by e-mail
@@ -626,35 +630,25 @@ def test_after_the_commit_a_thread_sends_the_grade_and_the_command_sends_the_res
 
 
 def test_an_administrator_links_a_second_platforms_identity_to_the_first_account(
-    client, lms, registered
+    client, lms, other
 ):
     quiz, item = deep_link_a_quiz(client, lms)
     first = launched(client, lms, item, ALEX)
     client.logout()
 
-    other = FakeLms()
-    try:
-        other.tool_launch_url = lms.tool_launch_url
-        other.fetch_tool_jwks = lms.fetch_tool_jwks
-        admin = User.objects.get(username="root")
-        client.force_login(admin)
-        client.post(reverse("lti_platforms"), other.registration_values(name="District LMS"))
-        client.logout()
-        as_teacher = Person("alex-at-district", INSTRUCTOR, "Alex", "Ames", ALEX.email)
-        launch(client, other, PendingLaunch(as_teacher, "LtiDeepLinkingRequest"))
-        second = LtiUser.objects.get(sub="alex-at-district")
-        assert second.auth_user != first
-        client.logout()
+    as_teacher = Person("alex-at-district", INSTRUCTOR, "Alex", "Ames", ALEX.email)
+    launch(client, other, PendingLaunch(as_teacher, "LtiDeepLinkingRequest"))
+    second = LtiUser.objects.get(sub="alex-at-district")
+    assert second.auth_user != first
+    client.logout()
 
-        client.force_login(admin)
-        change = reverse("admin:lti_tool_ltiuser_change", args=[second.pk])
-        assert client.get(change).status_code == 200
-        response = client.post(change, {"auth_user": first.pk})
-        assert response.status_code == 302
-        client.logout()
-        launch(client, other, PendingLaunch(as_teacher, "LtiDeepLinkingRequest"))
-        assert client.session["_auth_user_id"] == str(first.pk)
-    finally:
-        other.stop()
+    client.force_login(User.objects.get(username="root"))
+    change = reverse("admin:lti_tool_ltiuser_change", args=[second.pk])
+    assert client.get(change).status_code == 200
+    response = client.post(change, {"auth_user": first.pk})
+    assert response.status_code == 302
+    client.logout()
+    launch(client, other, PendingLaunch(as_teacher, "LtiDeepLinkingRequest"))
+    assert client.session["_auth_user_id"] == str(first.pk)
     client.force_login(first)
     assert client.get(f"{quiz.get_absolute_url()}?course={quiz.course.code}").status_code == 200
